@@ -1,0 +1,128 @@
+// A small REST client over client-node's kubeconfig handling. We speak plain JSON to
+// the API server (no model classes), because the engine works on plain objects and
+// because we need exact control over content types (server-side apply, JSON patch),
+// dryRun and request counting.
+import { KubeConfig, RequestContext, HttpMethod, Watch } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+
+export interface ClientOptions {
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** A request the API server answered with an error status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The API server could not be reached at all. */
+export class ConnectionError extends Error {}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+}
+
+export type WatchHandler = (type: string, object: Record<string, unknown>) => void;
+
+export class KubeClient {
+  /** Requests made, by HTTP method: lets tests and benchmarks check what we cost. */
+  readonly requestCounts: Record<string, number> = {};
+
+  constructor(readonly config: KubeConfig) {}
+
+  static load(options: ClientOptions = {}): KubeClient {
+    const config = new KubeConfig();
+    try {
+      if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
+      else config.loadFromDefault();
+    } catch (err) {
+      throw new ConnectionError(`cannot read kubeconfig ${options.kubeconfig ?? ''}: ${(err as Error).message}`.replace('  ', ' '));
+    }
+    if (options.context) {
+      if (!config.getContextObject(options.context)) throw new ConnectionError(`context "${options.context}" not found in kubeconfig`);
+      config.setCurrentContext(options.context);
+    }
+    if (!config.getCurrentCluster()) throw new ConnectionError('no cluster configured: set KUBECONFIG or pass --kubeconfig');
+    return new KubeClient(config);
+  }
+
+  get server(): string {
+    return this.config.getCurrentCluster()!.server;
+  }
+
+  /** The namespace of the current context, as kubectl uses it. */
+  get contextNamespace(): string {
+    return this.config.getContextObject(this.config.getCurrentContext())?.namespace ?? 'default';
+  }
+
+  async request<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = new URL(this.server.replace(/\/$/, '') + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ctx = new RequestContext(url.toString(), method as HttpMethod);
+    await this.config.applySecurityAuthentication(ctx);
+    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    this.requestCounts[method] = (this.requestCounts[method] ?? 0) + 1;
+    let response;
+    try {
+      response = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new ConnectionError(`cannot reach the cluster at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    }
+    const text = await response.text();
+    const parsed = text ? safeJson(text) : undefined;
+    if (!response.ok) {
+      const status = parsed as { reason?: string; message?: string } | undefined;
+      throw new ApiError(response.status, status?.reason ?? String(response.status), status?.message ?? text.trim(), method, path);
+    }
+    return parsed as T;
+  }
+
+  get<T = Record<string, unknown>>(path: string, query?: Query): Promise<T> {
+    return this.request<T>('GET', path, { query });
+  }
+
+  /** Server-side apply under our field manager, with force (we own these fields). */
+  apply<T = Record<string, unknown>>(path: string, object: unknown, fieldManager: string, dryRun = false): Promise<T> {
+    return this.request<T>('PATCH', path, {
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+      query: { fieldManager, force: true, dryRun: dryRun ? 'All' : undefined },
+    });
+  }
+
+  /** Watches a collection; resolves to an AbortController that stops it. */
+  watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: unknown) => void): Promise<AbortController> {
+    this.requestCounts.WATCH = (this.requestCounts.WATCH ?? 0) + 1;
+    return new Watch(this.config).watch(path, query, onEvent, onDone);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.trim() };
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 404;
+}

@@ -1,0 +1,5 @@
+import { down } from '../../scripts/cluster.mjs';
+
+export default async function globalTeardown() {
+  if (process.env.ODA_API_TEST_DIR) await down(process.env.ODA_API_TEST_DIR);
+}
