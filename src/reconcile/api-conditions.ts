@@ -1,0 +1,53 @@
+// The conditions that summarise an API's state from what the engine found: its
+// implementation, its policies, and the overall Ready (routed, url known and
+// implementation ready), which names the first thing standing in the way.
+
+import type { Service } from './types.js';
+import type { ConditionInput } from './conditions.js';
+import type { ApiAddress } from './url.js';
+
+export function implementationCondition(
+  service: Service | undefined,
+  implementation: string,
+  namespace: string,
+  ready: boolean,
+): ConditionInput {
+  const type = 'ImplementationReady';
+  if (service === undefined) {
+    return { type, status: 'False', reason: 'ServiceNotFound', message: `Service ${implementation} not found in namespace ${namespace}` };
+  }
+  return ready
+    ? { type, status: 'True', reason: 'EndpointsReady', message: `Service ${implementation} has ready endpoints` }
+    : { type, status: 'False', reason: 'NoReadyEndpoints', message: `Service ${implementation} has no ready endpoints` };
+}
+
+/** False while features the Istio operator cannot enforce are requested: reported, never silently dropped. */
+export function policiesCondition(unenforced: readonly string[]): ConditionInput {
+  const type = 'PoliciesEnforced';
+  return unenforced.length > 0
+    ? { type, status: 'False', reason: 'NotEnforced', message: `${unenforced.join(', ')} not enforced by the Istio operator` }
+    : { type, status: 'True', reason: 'AllEnforced', message: 'every requested policy is enforced' };
+}
+
+export function readyCondition(
+  routed: ConditionInput,
+  address: ApiAddress,
+  gatewayService: Service | undefined,
+  gatewaySetting: string,
+  implementation: ConditionInput,
+): ConditionInput {
+  const notReady = (reason: string, message: string): ConditionInput => ({ type: 'Ready', status: 'False', reason, message });
+  if (routed.status !== 'True') return notReady(routed.reason, routed.message);
+  if (address.url === undefined) {
+    if (gatewayService === undefined) {
+      return notReady(
+        'GatewayNotFound',
+        `no ingress gateway Service found for gateway ${gatewaySetting}, so the API has no external address; check the gateway setting or set a public hostname`,
+      );
+    }
+    const gateway = `${gatewayService.metadata.namespace ?? ''}/${gatewayService.metadata.name}`;
+    return notReady('GatewayAddressPending', `the ingress gateway Service ${gateway} has no external address yet`);
+  }
+  if (implementation.status !== 'True') return notReady(implementation.reason, implementation.message);
+  return { type: 'Ready', status: 'True', reason: 'Ready', message: `the API is available at ${address.url}` };
+}

@@ -1,0 +1,27 @@
+// Names shared by the engine and the I/O layers. Changing any of these changes what
+// is written to clusters, so they live in one place.
+
+/** Field manager for every server-side apply, so ownership of our fields is stable. */
+export const FIELD_MANAGER = 'kubectl-oda-api';
+
+/**
+ * Finalizer held while pods carry our metrics annotations: pods are not owned by the
+ * ExposedAPI, so garbage collection cannot clean them up for us.
+ */
+export const FINALIZER = 'oda.tmforum.org/api-operator-istio-annotations';
+
+/** Put on every pod we annotate (value: the ExposedAPI name), so removal finds exactly our pods. */
+export const ANNOTATION_OWNER = 'oda.tmforum.org/metrics-exposedapi';
+
+export const ODA_GROUP = 'oda.tmforum.org';
+export const EXPOSED_API_KIND = 'ExposedAPI';
+export const COMPONENT_KIND = 'Component';
+
+export const ISTIO_GROUP = 'networking.istio.io';
+export const VIRTUAL_SERVICE_KIND = 'VirtualService';
+
+export const SERVICE_MONITOR_API_VERSION = 'monitoring.coreos.com/v1';
+export const SERVICE_MONITOR_KIND = 'ServiceMonitor';
+
+/** How long to wait before looking again for a parent Component entry that is not there yet. */
+export const COMPONENT_RETRY_MS = 5000;

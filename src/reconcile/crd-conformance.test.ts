@@ -1,0 +1,158 @@
+// The children we generate must be accepted by the real upstream CRDs (strict field
+// validation: no unknown fields, right types, enums and patterns). The CRDs are
+// reference data outside the project: ODA_API_TEST_CRDS_DIR, else ../shared/reference/crds.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { ExposedAPI, KubeObject, Service, Settings } from './types.js';
+import type { ApiSpec } from './spec.js';
+import { desiredServiceMonitor } from './metrics.js';
+import { desiredVirtualService } from './virtualservice.js';
+
+const dir = resolve(process.env.ODA_API_TEST_CRDS_DIR ?? '../shared/reference/crds');
+
+type Schema = {
+  type?: string;
+  properties?: Record<string, Schema>;
+  additionalProperties?: Schema | boolean;
+  items?: Schema;
+  required?: string[];
+  enum?: unknown[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  nullable?: boolean;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  not?: Schema;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-int-or-string'?: boolean;
+};
+
+/** The openAPIV3Schema of each served version of a CRD file. */
+function schemasOf(file: string): Map<string, Schema> {
+  const crd = parseAllDocuments(readFileSync(join(dir, file), 'utf8'))[0].toJS() as {
+    spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
+  };
+  return new Map(crd.spec.versions.map((v) => [v.name, v.schema.openAPIV3Schema]));
+}
+
+/** Constraint-only subschemas (oneOf/anyOf/not of `required`), as the CRDs use them. */
+function satisfies(value: unknown, schema: Schema): boolean {
+  const obj = (value ?? {}) as Record<string, unknown>;
+  if (schema.required && !schema.required.every((k) => k in obj)) return false;
+  if (schema.not && satisfies(value, schema.not)) return false;
+  if (schema.anyOf && !schema.anyOf.some((s) => satisfies(value, s))) return false;
+  if (schema.oneOf && schema.oneOf.filter((s) => satisfies(value, s)).length !== 1) return false;
+  return true;
+}
+
+/** A structural-schema check, enough for the fields we write. Returns every violation. */
+function violations(value: unknown, schema: Schema, path = ''): string[] {
+  if (value === null) return schema.nullable ? [] : [`${path}: null`];
+  if (schema['x-kubernetes-int-or-string']) {
+    return Number.isInteger(value) || typeof value === 'string' ? [] : [`${path}: not int-or-string`];
+  }
+  const errors: string[] = [];
+  if ((schema.oneOf || schema.anyOf || schema.not) && !satisfies(value, schema)) errors.push(`${path}: oneOf/anyOf/not violated`);
+  switch (schema.type) {
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return [`${path}: not an object`];
+      const obj = value as Record<string, unknown>;
+      for (const key of schema.required ?? []) if (!(key in obj)) errors.push(`${path}.${key}: required`);
+      for (const [key, v] of Object.entries(obj)) {
+        const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+        if (sub) errors.push(...violations(v, sub, `${path}.${key}`));
+        else if (!schema['x-kubernetes-preserve-unknown-fields']) errors.push(`${path}.${key}: unknown field`);
+      }
+      return errors;
+    }
+    case 'array':
+      if (!Array.isArray(value)) return [`${path}: not an array`];
+      return [...errors, ...value.flatMap((v, i) => (schema.items ? violations(v, schema.items, `${path}[${i}]`) : []))];
+    case 'string':
+      if (typeof value !== 'string') return [`${path}: not a string`];
+      if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${value} not in enum`);
+      if (schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${path}: ${value} does not match ${schema.pattern}`);
+      return errors;
+    case 'integer':
+      if (!Number.isInteger(value)) return [`${path}: not an integer`];
+      if (schema.minimum !== undefined && (value as number) < schema.minimum) errors.push(`${path}: below minimum`);
+      if (schema.maximum !== undefined && (value as number) > schema.maximum) errors.push(`${path}: above maximum`);
+      return errors;
+    case 'boolean':
+      return typeof value === 'boolean' ? errors : [`${path}: not a boolean`];
+    default:
+      return errors;
+  }
+}
+
+/** The CRD-validated part of an object (metadata is checked by the API server itself). */
+const body = (o: KubeObject) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata'));
+
+const api: ExposedAPI = {
+  apiVersion: 'oda.tmforum.org/v1',
+  kind: 'ExposedAPI',
+  metadata: { name: 'prd-api', namespace: 'components', uid: 'u-1', labels: { a: 'b' } },
+  spec: {},
+};
+const settings: Settings = { metricsMode: 'ServiceMonitor', gateway: 'istio-system/gw', scrapeInterval: '1m30s' };
+const spec: ApiSpec = { name: 'x', apiType: 'prometheus', implementation: 'prd-svc', path: '/metrics', port: 9090 };
+const specs: [string, ApiSpec][] = [
+  ['minimal', spec],
+  ['CORS with defaults', { ...spec, hostname: '*.example.com', CORS: { enabled: true } }],
+  [
+    'CORS with every field',
+    {
+      ...spec,
+      CORS: {
+        enabled: true,
+        allowCredentials: true,
+        allowOrigins: 'https://a.example,https://*.b.example',
+        handlePreflightRequests: { enabled: true, allowHeaders: 'X-A, X-B', allowMethods: 'GET', maxAge: 60 },
+      },
+    },
+  ],
+  ['CORS without preflight', { ...spec, CORS: { enabled: true, handlePreflightRequests: { enabled: false } } }],
+  ['basicAuth', { ...spec, basicAuth: { username: { name: 's', key: 'u' }, password: { name: 's', key: 'p', optional: true } } }],
+];
+
+(existsSync(dir) ? describe : describe.skip)(`generated objects validate against the upstream CRDs in ${dir}`, () => {
+  const virtualService = schemasOf('istio-virtualservices.yaml');
+  const serviceMonitor = schemasOf('prometheus-servicemonitors.yaml').get('v1')!;
+
+  it('the checker itself rejects unknown fields, wrong types and bad patterns', () => {
+    const bad = { spec: { hosts: 'x', http: [{ corsPolicy: { maxAge: 5, nope: true } }] } };
+    expect(violations(bad, virtualService.get('v1')!).sort()).toEqual([
+      '.spec.hosts: not an array',
+      '.spec.http[0].corsPolicy.maxAge: not a string',
+      '.spec.http[0].corsPolicy.nope: unknown field',
+    ]);
+    expect(violations({ spec: { selector: {}, endpoints: [{ interval: '15 seconds' }] } }, serviceMonitor)).toEqual([expect.stringContaining('interval: 15 seconds does not match')]);
+    expect(violations({ spec: { http: [{ corsPolicy: { allowOrigins: [{ exact: 'a', regex: 'b' }] } }] } }, virtualService.get('v1')!)).toHaveLength(1);
+  });
+
+  for (const version of ['v1', 'v1beta1', 'v1alpha3']) {
+    it.each(specs)(`VirtualService ${version}: %s`, (_label, s) => {
+      const vs = desiredVirtualService(api, s, settings, `networking.istio.io/${version}`);
+      expect(violations(body(vs), virtualService.get(version)!)).toEqual([]);
+    });
+  }
+
+  const service = (ports: Service['spec']): Service => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'prd-svc', namespace: 'components', labels: { name: 'prd-svc' } },
+    spec: ports,
+  });
+  it.each<[string, ApiSpec, Service]>([
+    ...specs.map(([label, s]): [string, ApiSpec, Service] => [`${label}, named port`, s, service({ ports: [{ name: 'metrics', port: 9090 }] })]),
+    ['numeric targetPort', spec, service({ ports: [{ port: 9090, targetPort: 9100 }] })],
+    ['named targetPort', spec, service({ ports: [{ port: 9090, targetPort: 'prom' }] })],
+  ])('ServiceMonitor v1: %s', (_label, s, svc) => {
+    const built = desiredServiceMonitor(api, s, svc, [svc], settings);
+    if (!('object' in built)) throw new Error(built.problem.message);
+    expect(violations(body(built.object), serviceMonitor)).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+// The reconcile engine: from one ExposedAPI and a read-only view of the cluster, the
+// plan of writes that brings the cluster in line, and the status the API should have
+// once they are made. Pure: every entry point (one-shot, dry-run, watch, dashboard)
+// shares it and differs only in where the view comes from and whether plans are run.
+
+import type { Action, ClusterView, ExposedAPI, ExposedAPIStatus, Outcome, ReconcileResult, Settings } from './types.js';
+import type { ApiSpec } from './spec.js';
+import type { SpecIssue } from './validate.js';
+import { FINALIZER } from './constants.js';
+import { implementationCondition, policiesCondition, readyCondition } from './api-conditions.js';
+import { componentRollup } from './component.js';
+import { conditionsFor, conditionsWith, transitionEvents, type ConditionInput } from './conditions.js';
+import { annotatedPods, annotationRemovals, planMetrics } from './plan-metrics.js';
+import { planRouting } from './plan-routing.js';
+import { apiNamespace } from './ownership.js';
+import { implementationReady } from './readiness.js';
+import { desiredApiStatus, desiredStatus, statusChanged } from './status.js';
+import { unenforcedFeatures } from './unenforced.js';
+import { buildUrl } from './url.js';
+import { parseSpec } from './validate.js';
+
+type Plan = Omit<ReconcileResult, 'namespace' | 'name'>;
+
+export function reconcile(api: ExposedAPI, view: ClusterView, settings: Settings, now: Date): ReconcileResult {
+  const target = { namespace: apiNamespace(api), name: api.metadata.name };
+  if (api.metadata.deletionTimestamp) return { ...target, ...planDeletion(api, view) };
+  const parsed = parseSpec(api);
+  if ('issues' in parsed) return { ...target, ...planInvalid(api, parsed.issues, view, now) };
+  return { ...target, ...planValid(api, parsed.spec, view, settings, now) };
+}
+
+/** Children go with the API through garbage collection; only pod annotations need us. */
+function planDeletion(api: ExposedAPI, view: ClusterView): Plan {
+  const actions = annotationRemovals(api, annotatedPods(api, view));
+  if (api.metadata.finalizers?.includes(FINALIZER)) actions.push({ type: 'removeFinalizer', finalizer: FINALIZER });
+  return { outcome: 'deleted', status: api.status ?? {}, actions };
+}
+
+/** Nothing serving traffic is torn down because of a typo: children stay as they are. */
+function planInvalid(api: ExposedAPI, issues: SpecIssue[], view: ClusterView, now: Date): Plan {
+  const previous = api.status?.conditions;
+  const message = issues.map((i) => i.message).join('; ');
+  const ready: ConditionInput = { type: 'Ready', status: 'False', reason: 'InvalidSpec', message };
+  const conditions = conditionsWith(previous, ready, api.metadata.generation, now);
+  const status = desiredStatus(api.status, undefined, undefined, conditions);
+  const actions: Action[] = [...transitionEvents(previous, conditions)];
+  actions.push(...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource));
+  return { outcome: 'invalid', status, actions };
+}
+
+function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings, now: Date): Plan {
+  const namespace = apiNamespace(api);
+  const routing = planRouting(api, spec, view, settings);
+  const metrics = planMetrics(api, spec, view, settings);
+  const isRouted = routing.condition.status === 'True';
+
+  const gatewayService = view.gatewayService();
+  const address = buildUrl(spec, settings, gatewayService);
+  // An API that is not routed has no URL of its own.
+  const reachable = isRouted ? address : { ...(address.ip === undefined ? {} : { ip: address.ip }) };
+  const service = view.service(namespace, spec.implementation);
+  const ready = service !== undefined && implementationReady(view.endpointSlices(namespace, spec.implementation));
+  const implementation = implementationCondition(service, spec.implementation, namespace, ready);
+
+  const inputs: ConditionInput[] = [
+    readyCondition(routing.condition, reachable, gatewayService, settings.gateway, implementation),
+    routing.condition,
+    implementation,
+    ...(metrics.condition ? [metrics.condition] : []),
+    policiesCondition(unenforcedFeatures(api.spec)),
+  ];
+  const previous = api.status?.conditions;
+  const conditions = conditionsFor(previous, inputs, api.metadata.generation, now);
+  const apiStatus = desiredApiStatus(api, spec, reachable, isRouted ? routing.virtualServiceUid : undefined);
+  const status = desiredStatus(api.status, apiStatus, ready, conditions);
+
+  const childActions = [...routing.actions, ...metrics.actions];
+  const actions: Action[] = [...childActions, ...childEvents(childActions), ...transitionEvents(previous, conditions)];
+  actions.push(...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource));
+  const isReady = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  const rollup = componentRollup(api, spec.segment, { url: reachable.url, developerUI: reachable.developerUI, ready: isReady }, view);
+  if (rollup.action) actions.push(rollup.action);
+
+  const problem = routing.problem ?? metrics.problem;
+  const plan: Plan = { outcome: outcomeOf(problem, actions), status, actions };
+  if (rollup.requeueAfterMs !== undefined) plan.requeueAfterMs = rollup.requeueAfterMs;
+  return plan;
+}
+
+/**
+ * The status write, when the status changed. Without a status subresource (the Canvas CRD
+ * today) the write itself bumps metadata.generation by one, so the conditions we write
+ * name that next generation; otherwise observedGeneration would always lag one behind and
+ * every pass would find the status stale and write again.
+ */
+function statusWrite(api: ExposedAPI, status: ExposedAPIStatus, subresource: boolean): Action[] {
+  if (!statusChanged(api.status, status)) return [];
+  const generation = api.metadata.generation;
+  if (subresource || generation === undefined) return [{ type: 'writeStatus', status, subresource }];
+  const conditions = status.conditions?.map((c) => (c.observedGeneration === generation ? { ...c, observedGeneration: generation + 1 } : c));
+  return [{ type: 'writeStatus', status: { ...status, ...(conditions ? { conditions } : {}) }, subresource }];
+}
+
+/** Normal Events saying what was written to children. */
+function childEvents(actions: readonly Action[]): Action[] {
+  const events: Action[] = [];
+  const event = (reason: string, message: string): Action => ({ type: 'event', eventType: 'Normal', reason, message });
+  for (const action of actions) {
+    if (action.type === 'apply') {
+      const { kind, metadata } = action.object;
+      const verb = action.change === 'create' ? 'Created' : 'Updated';
+      events.push(event(verb, `${verb.toLowerCase()} ${kind} ${metadata.namespace}/${metadata.name}`));
+    } else if (action.type === 'delete') {
+      events.push(event('Deleted', `deleted ${action.kind} ${action.namespace}/${action.name}, no longer wanted`));
+    }
+  }
+  const pods = actions.flatMap((a) => (a.type === 'annotatePod' ? [a.name] : []));
+  if (pods.length > 0) events.push(event('PodsAnnotated', `updated metrics annotations on pods ${pods.join(', ')}`));
+  return events;
+}
+
+function outcomeOf(problem: 'conflict' | 'error' | undefined, actions: readonly Action[]): Outcome {
+  if (problem) return problem;
+  if (actions.some((a) => a.type === 'apply' && a.change === 'create')) return 'created';
+  return actions.some((a) => a.type !== 'event') ? 'updated' : 'unchanged';
+}

@@ -1,0 +1,43 @@
+// The engine's public surface. Everything here is pure: no I/O, no clock, no randomness.
+
+export type * from './types.js';
+export * from './constants.js';
+export type { ApiSpec, ApiType, BasicAuthSpec, CorsSpec, Segment, SecretKeyRef } from './spec.js';
+export { API_TYPES, SEGMENTS } from './spec.js';
+export { parseSpec, validateSpec, type SpecIssue } from './validate.js';
+export { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHost, isIPv4, isIPv6 } from './names.js';
+export { unenforcedFeatures } from './unenforced.js';
+export { buildUrl, gatewayAddress, urlHost, type ApiAddress, type GatewayAddress } from './url.js';
+export { implementationReady } from './readiness.js';
+export {
+  normaliseGateway,
+  parseGatewaySetting,
+  pickGatewayService,
+  pickVirtualServiceVersion,
+  type NamespacedName,
+} from './gateway.js';
+export { corsPolicy, type CorsPolicy } from './cors.js';
+export { desiredVirtualService, routeHosts } from './virtualservice.js';
+export { desiredServiceMonitor, isMetricsApi, parseMetricsMode, type Problem } from './metrics.js';
+export { desiredPodAnnotations, podAnnotationPatch, type AnnotationMode } from './pod-annotations.js';
+export { controlledBy, controlledByAnExposedAPI } from './ownership.js';
+export { compareRoutes, findConflict, routeOfExposedAPI, routesOfVirtualService, routesOverlap } from './conflicts.js';
+export { CONDITION_TYPES, conditionsFor, conditionsWith, transitionEvents, type ConditionInput, type ConditionType } from './conditions.js';
+export { componentRollup, parentComponentName, type RollupEntry } from './component.js';
+export { desiredApiStatus, desiredStatus, statusChanged } from './status.js';
+export { childMatches } from './match.js';
+export { reconcile } from './engine.js';
+export {
+  buildSettings,
+  DEFAULTS,
+  gatewayError,
+  logLevelError,
+  metricsModeError,
+  parseLogLevel,
+  publicHostnameError,
+  scrapeIntervalError,
+  settingsFromEnv,
+  type LogLevel,
+  type RawSettings,
+} from './settings.js';
+export { literalNamespaces, namespaceMatcher } from './namespaces.js';

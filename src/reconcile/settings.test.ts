@@ -1,0 +1,100 @@
+import {
+  buildSettings,
+  gatewayError,
+  logLevelError,
+  metricsModeError,
+  parseLogLevel,
+  publicHostnameError,
+  scrapeIntervalError,
+  settingsFromEnv,
+} from './settings.js';
+
+describe('settingsFromEnv', () => {
+  it('uses the Canvas defaults', () => {
+    expect(settingsFromEnv({})).toEqual({
+      namespaces: ['components'],
+      metricsMode: 'ServiceMonitor',
+      gateway: 'component-gateway',
+      logLevel: 'info',
+      scrapeInterval: '15s',
+    });
+  });
+
+  it('reads the Canvas environment variables', () => {
+    expect(
+      settingsFromEnv({
+        COMPONENT_NAMESPACE: 'components, team-*',
+        OPENMETRICS_IMPLEMENTATION: 'DataDogAnnotations',
+        APIOPERATORISTIO_PUBLICHOSTNAME: 'api.example.com',
+        APIOPERATORISTIO_COMPONENTGATEWAY: 'istio-system/public',
+        LOGGING: '10',
+      }),
+    ).toEqual({
+      namespaces: ['components', 'team-*'],
+      metricsMode: 'DataDogAnnotations',
+      publicHostname: 'api.example.com',
+      gateway: 'istio-system/public',
+      logLevel: '10',
+      scrapeInterval: '15s',
+    });
+  });
+
+  it('treats empty values as unset, as Helm writes them', () => {
+    expect(settingsFromEnv({ APIOPERATORISTIO_PUBLICHOSTNAME: '', COMPONENT_NAMESPACE: ' ' })).toEqual(settingsFromEnv({}));
+  });
+});
+
+describe('validators', () => {
+  it.each<[string, (v: string) => string | undefined, string, boolean]>([
+    ['mode', metricsModeError, 'ServiceMonitor', true],
+    ['mode', metricsModeError, 'DataDogAnnotations', true],
+    ['mode', metricsModeError, 'Datadog', false],
+    ['public hostname', publicHostnameError, 'api.example.com', true],
+    ['public hostname', publicHostnameError, '10.0.0.1', true],
+    ['public hostname', publicHostnameError, '2001:db8::1', true],
+    ['public hostname', publicHostnameError, '*.example.com', false],
+    ['public hostname', publicHostnameError, 'https://api.example.com', false],
+    ['gateway', gatewayError, 'component-gateway', true],
+    ['gateway', gatewayError, 'istio-system/public-gw', true],
+    ['gateway', gatewayError, 'a/b/c', false],
+    ['gateway', gatewayError, 'Gateway', false],
+    ['gateway', gatewayError, '/gw', false],
+    ['interval', scrapeIntervalError, '30s', true],
+    ['interval', scrapeIntervalError, '1m30s', true],
+    ['interval', scrapeIntervalError, '0', false],
+    ['interval', scrapeIntervalError, '15', false],
+    ['interval', scrapeIntervalError, '', false],
+    ['log level', logLevelError, '20', true],
+    ['log level', logLevelError, 'WARNING', true],
+    ['log level', logLevelError, 'verbose', false],
+  ])('%s %j valid: %s', (_what, check, value, ok) => {
+    const error = check(value);
+    expect(error === undefined).toBe(ok);
+    if (error !== undefined) {
+      expect(error).toContain(JSON.stringify(value));
+      expect(error).not.toContain('\n');
+    }
+  });
+
+  it.each([
+    ['10', 'debug'],
+    ['20', 'info'],
+    ['30', 'warning'],
+    ['40', 'error'],
+    ['Debug', 'debug'],
+    ['warn', 'warning'],
+  ])('log level %s is %s', (value, level) => expect(parseLogLevel(value)).toBe(level));
+});
+
+describe('buildSettings', () => {
+  it('normalises the metrics mode', () => {
+    expect(buildSettings({ metricsMode: 'DataDogAnnotations', gateway: 'gw', scrapeInterval: '15s' })).toEqual({
+      settings: { metricsMode: 'DataDogAnnotation', gateway: 'gw', scrapeInterval: '15s' },
+    });
+  });
+
+  it('reports every bad value', () => {
+    const result = buildSettings({ metricsMode: 'x', gateway: 'a/b/c', publicHostname: 'bad host', scrapeInterval: '15s' });
+    expect(result).toEqual({ errors: [expect.stringMatching(/^metrics mode/), expect.stringMatching(/^public hostname/), expect.stringMatching(/^gateway/)] });
+  });
+});

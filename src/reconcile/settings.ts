@@ -1,0 +1,113 @@
+// Settings: each flag defaults to the Canvas operator's environment variable, so the
+// operator drops into the Canvas Helm chart unchanged. Validators return one line
+// naming the setting and the accepted forms, for the CLI to print as is.
+
+import type { MetricsMode, Settings } from './types.js';
+import { parseMetricsMode } from './metrics.js';
+import { isDns1123Label, isDns1123Subdomain, isHost } from './names.js';
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+
+/** Raw setting values as strings, before validation. */
+export interface RawSettings {
+  namespaces: string[];
+  metricsMode: string;
+  publicHostname?: string;
+  gateway: string;
+  logLevel: string;
+  scrapeInterval: string;
+}
+
+export const DEFAULTS = {
+  namespaces: ['components'],
+  metricsMode: 'ServiceMonitor',
+  gateway: 'component-gateway',
+  logLevel: 'info',
+  scrapeInterval: '15s',
+} as const;
+
+/** The defaults for the flags, from the Canvas environment variables. Empty counts as unset (Helm writes ""). */
+export function settingsFromEnv(env: Record<string, string | undefined>): RawSettings {
+  const get = (key: string): string | undefined => {
+    const value = env[key]?.trim();
+    return value ? value : undefined;
+  };
+  const publicHostname = get('APIOPERATORISTIO_PUBLICHOSTNAME');
+  return {
+    namespaces: get('COMPONENT_NAMESPACE')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...DEFAULTS.namespaces],
+    metricsMode: get('OPENMETRICS_IMPLEMENTATION') ?? DEFAULTS.metricsMode,
+    ...(publicHostname ? { publicHostname } : {}),
+    gateway: get('APIOPERATORISTIO_COMPONENTGATEWAY') ?? DEFAULTS.gateway,
+    logLevel: get('LOGGING') ?? DEFAULTS.logLevel,
+    scrapeInterval: DEFAULTS.scrapeInterval,
+  };
+}
+
+export function metricsModeError(value: string): string | undefined {
+  return parseMetricsMode(value)
+    ? undefined
+    : `metrics mode "${value}": must be ServiceMonitor, PrometheusAnnotation or DataDogAnnotation`;
+}
+
+export function publicHostnameError(value: string): string | undefined {
+  // A wildcard makes no URL, so unlike spec.hostname it is refused here.
+  return isHost(value) && !value.startsWith('*')
+    ? undefined
+    : `public hostname "${value}": must be an IPv4 address, an IPv6 address or a lower-case DNS name`;
+}
+
+export function gatewayError(value: string): string | undefined {
+  const parts = value.split('/');
+  const ok =
+    (parts.length === 1 && isDns1123Subdomain(parts[0])) ||
+    (parts.length === 2 && isDns1123Label(parts[0]) && isDns1123Subdomain(parts[1]));
+  return ok ? undefined : `gateway "${value}": must be a Gateway name or namespace/name`;
+}
+
+/** Prometheus durations, as the ServiceMonitor CRD accepts them (e.g. 30s, 1m30s). */
+const DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
+
+export function scrapeIntervalError(value: string): string | undefined {
+  return value !== '' && DURATION.test(value) && /[1-9]/.test(value)
+    ? undefined
+    : `scrape interval "${value}": must be a non-zero Prometheus duration such as 15s or 1m30s`;
+}
+
+const LOG_LEVELS: Record<string, LogLevel> = {
+  '10': 'debug',
+  '20': 'info',
+  '30': 'warning',
+  '40': 'error',
+  debug: 'debug',
+  info: 'info',
+  warning: 'warning',
+  warn: 'warning',
+  error: 'error',
+};
+
+/** Python logging levels (10/20/30/40, as LOGGING holds them) or their names. */
+export function parseLogLevel(value: string): LogLevel | undefined {
+  return LOG_LEVELS[value.trim().toLowerCase()];
+}
+
+export function logLevelError(value: string): string | undefined {
+  return parseLogLevel(value) ? undefined : `log level "${value}": must be 10, 20, 30, 40 or debug, info, warning, error`;
+}
+
+/** Engine settings from raw values, or every problem found. */
+export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>): { settings: Settings } | { errors: string[] } {
+  const errors = [
+    metricsModeError(raw.metricsMode),
+    raw.publicHostname === undefined ? undefined : publicHostnameError(raw.publicHostname),
+    gatewayError(raw.gateway),
+    scrapeIntervalError(raw.scrapeInterval),
+  ].filter((e): e is string => e !== undefined);
+  if (errors.length > 0) return { errors };
+  const settings: Settings = {
+    metricsMode: parseMetricsMode(raw.metricsMode) as MetricsMode,
+    gateway: raw.gateway,
+    scrapeInterval: raw.scrapeInterval,
+  };
+  if (raw.publicHostname !== undefined) settings.publicHostname = raw.publicHostname;
+  return { settings };
+}

@@ -1,0 +1,180 @@
+// The engine's vocabulary: plain JSON shapes of the objects it reads and writes
+// (as the API server returns them), the settings, the read-only cluster view it is
+// given, and the plan it returns. Nothing here performs I/O.
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface ApiStatus {
+  name?: string;
+  uid?: string;
+  path?: string;
+  port?: number;
+  implementation?: string;
+  url?: string;
+  developerUI?: string;
+  ip?: string;
+}
+
+export interface ExposedAPIStatus {
+  apiStatus?: ApiStatus;
+  implementation?: { ready: boolean };
+  conditions?: Condition[];
+  [key: string]: unknown;
+}
+
+export interface ExposedAPI extends KubeObject {
+  spec: Record<string, unknown>;
+  status?: ExposedAPIStatus;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+}
+
+export interface Service extends KubeObject {
+  spec?: { selector?: Record<string, string>; ports?: ServicePort[]; type?: string };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+export interface EndpointSlice extends KubeObject {
+  endpoints?: { addresses: string[]; conditions?: { ready?: boolean | null } }[];
+}
+
+export interface Container {
+  name: string;
+  ports?: { name?: string; containerPort: number }[];
+}
+
+export interface Pod extends KubeObject {
+  spec?: { containers?: Container[] };
+}
+
+/** A route some object holds on a gateway: used to find conflicts. */
+export interface Route {
+  /** Who holds it: an ExposedAPI, or a VirtualService not managed by us. */
+  owner: { kind: 'ExposedAPI' | 'VirtualService'; namespace: string; name: string; creationTimestamp: string };
+  gateways: string[];
+  hosts: string[];
+  pathPrefix: string;
+}
+
+export type MetricsMode = 'ServiceMonitor' | 'PrometheusAnnotation' | 'DataDogAnnotation';
+
+export interface Settings {
+  metricsMode: MetricsMode;
+  /** IPv4, IPv6 or DNS name used as the API host when spec.hostname is not set. */
+  publicHostname?: string;
+  /** `name` or `namespace/name` of the Istio Gateway. */
+  gateway: string;
+  /** Scrape interval for ServiceMonitors. */
+  scrapeInterval: string;
+}
+
+/** What the API server offers, found once by discovery. */
+export interface Capabilities {
+  /** e.g. `networking.istio.io/v1`; undefined when no VirtualService CRD is served. */
+  virtualServiceApiVersion?: string;
+  serviceMonitorServed: boolean;
+  exposedApiStatusSubresource: boolean;
+}
+
+/**
+ * Read-only view of the cluster. The one-shot command fills it from a bounded number of
+ * LISTs; the watch runtime and the dashboard answer from informer caches.
+ */
+export interface ClusterView {
+  capabilities: Capabilities;
+  /** The ingress gateway Service for the configured gateway, if found. */
+  gatewayService(): Service | undefined;
+  service(namespace: string, name: string): Service | undefined;
+  /** All Services of a namespace (to check a ServiceMonitor selector picks only one). */
+  services(namespace: string): Service[];
+  endpointSlices(namespace: string, serviceName: string): EndpointSlice[];
+  /** Pods in namespace whose labels match every selector entry ({} selects all). */
+  pods(namespace: string, selector: Record<string, string>): Pod[];
+  virtualService(namespace: string, name: string): KubeObject | undefined;
+  serviceMonitor(namespace: string, name: string): KubeObject | undefined;
+  component(namespace: string, name: string): KubeObject | undefined;
+  /** Every route on any gateway, from all ExposedAPIs and unmanaged VirtualServices in scope. */
+  routes(): Route[];
+}
+
+/** One write the engine wants made. Executors perform these; the engine never does. */
+export type Action =
+  /** Server-side apply (our field manager, force) of a VirtualService or ServiceMonitor. */
+  | { type: 'apply'; object: KubeObject; change: 'create' | 'update' }
+  /** Delete a child we own that is no longer wanted. */
+  | { type: 'delete'; apiVersion: string; kind: string; namespace: string; name: string }
+  /** Merge-patch a Pod's annotations; a null value removes the key. */
+  | { type: 'annotatePod'; namespace: string; name: string; annotations: Record<string, string | null> }
+  /** Replace the ExposedAPI's status (to /status when `subresource`, else on the main resource). */
+  | { type: 'writeStatus'; status: ExposedAPIStatus; subresource: boolean }
+  /**
+   * Set url/developerUI/ready on one entry of the parent Component's status list,
+   * guarded by a JSON-patch `test` on the entry's uid so a concurrent reorder cannot
+   * make us write the wrong entry.
+   */
+  | {
+      type: 'patchComponent';
+      namespace: string;
+      name: string;
+      list: 'coreAPIs' | 'managementAPIs' | 'securityAPIs';
+      index: number;
+      uid: string;
+      entry: { url?: string; developerUI?: string; ready: boolean };
+    }
+  | { type: 'addFinalizer' | 'removeFinalizer'; finalizer: string }
+  | { type: 'event'; eventType: 'Normal' | 'Warning'; reason: string; message: string };
+
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'invalid' | 'conflict' | 'error' | 'deleted';
+
+export interface ReconcileResult {
+  namespace: string;
+  name: string;
+  outcome: Outcome;
+  /** The status the API should have after the plan is carried out. */
+  status: ExposedAPIStatus;
+  actions: Action[];
+  /** Come back after this many ms even if nothing changes (e.g. Component entry not there yet). */
+  requeueAfterMs?: number;
+}
