@@ -18,6 +18,8 @@ export class ApiError extends Error {
     message: string,
     readonly method: string,
     readonly path: string,
+    /** Set when the server asked us to retry after this many seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -25,6 +27,8 @@ export class ApiError extends Error {
 
 /** The API server could not be reached at all. */
 export class ConnectionError extends Error {}
+
+const MAX_ATTEMPTS = 5;
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -67,7 +71,19 @@ export class KubeClient {
     return this.config.getContextObject(this.config.getCurrentContext())?.namespace ?? 'default';
   }
 
+  /** A request, retried a few times when the server asks us to come back (429, or 503 with Retry-After). */
   async request<T = Record<string, unknown>>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, options);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.retryAfterSeconds === undefined || attempt >= MAX_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(err.retryAfterSeconds!, 5) * 1000 * attempt));
+      }
+    }
+  }
+
+  private async once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     const url = new URL(this.server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
@@ -90,7 +106,9 @@ export class KubeClient {
     const parsed = text ? safeJson(text) : undefined;
     if (!response.ok) {
       const status = parsed as { reason?: string; message?: string } | undefined;
-      throw new ApiError(response.status, status?.reason ?? String(response.status), status?.message ?? text.trim(), method, path);
+      const retryAfter = response.headers.get('retry-after');
+      const retryable = response.status === 429 || (response.status === 503 && retryAfter !== null);
+      throw new ApiError(response.status, status?.reason ?? String(response.status), status?.message ?? text.trim(), method, path, retryable ? Number(retryAfter ?? 1) || 1 : undefined);
     }
     return parsed as T;
   }

@@ -1,0 +1,34 @@
+// One place that turns any failure into a one-line message and an exit code. User
+// errors (bad flags, unreachable cluster, missing CRD, forbidden) never show a stack;
+// set ODA_API_DEBUG=1 to see one for anything else.
+import { Errors } from '@oclif/core';
+import { ApiError, ConnectionError } from '../kube/client.js';
+import { MissingCrdError } from '../kube/discovery.js';
+
+/** Exit code for usage errors, an unreachable cluster and a missing CRD (as kubectl uses 1, diff >1). */
+export const EXIT_USAGE = 2;
+
+/** A problem the user can fix, with the exit code to leave with. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = EXIT_USAGE,
+  ) {
+    super(message);
+  }
+}
+
+export function describeFailure(err: unknown): { message: string; exitCode: number; stack?: string } {
+  if (err instanceof UserError) return { message: err.message, exitCode: err.exitCode };
+  if (err instanceof ConnectionError || err instanceof MissingCrdError) return { message: err.message, exitCode: EXIT_USAGE };
+  if (err instanceof ApiError) {
+    const what = err.status === 403 ? 'forbidden' : `${err.status} ${err.reason}`;
+    return { message: `${what}: ${err.message}`, exitCode: EXIT_USAGE };
+  }
+  if (err instanceof Errors.CLIError) {
+    // oclif's parse errors carry a "See more help" line; the first line names the problem.
+    return { message: err.message.split('\n')[0], exitCode: EXIT_USAGE };
+  }
+  const e = err as Error;
+  return { message: `unexpected error: ${e?.message ?? String(err)}`, exitCode: 70, stack: e?.stack };
+}

@@ -1,0 +1,68 @@
+// Flags shared by the commands: scope (namespaces), connection (kubeconfig, context) and
+// the operator settings, each defaulting to the Canvas operator's environment variable.
+import { Flags } from '@oclif/core';
+import { buildSettings, literalNamespaces, namespaceMatcher, settingsFromEnv } from '../reconcile/index.js';
+import type { Settings } from '../reconcile/types.js';
+import type { Scope } from '../kube/load.js';
+import { KubeClient } from '../kube/client.js';
+import { UserError } from './errors.js';
+
+const env = settingsFromEnv(process.env);
+
+export const scopeFlags = {
+  namespace: Flags.string({
+    char: 'n',
+    multiple: true,
+    description: `Namespaces to serve: comma-separated globs, ! to exclude; repeatable [default: COMPONENT_NAMESPACE or ${env.namespaces.join(',')}]`,
+  }),
+  'all-namespaces': Flags.boolean({ char: 'A', description: 'Serve every namespace', exclusive: ['namespace'] }),
+};
+
+export const connectionFlags = {
+  kubeconfig: Flags.string({ description: 'Path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config)' }),
+  context: Flags.string({ description: 'The kubeconfig context to use' }),
+};
+
+export const settingsFlags = {
+  'metrics-mode': Flags.string({
+    description: 'How metrics APIs are scraped: ServiceMonitor, PrometheusAnnotation or DataDogAnnotation',
+    env: 'OPENMETRICS_IMPLEMENTATION',
+    default: 'ServiceMonitor',
+  }),
+  'public-hostname': Flags.string({
+    description: 'Host for API URLs and VirtualService hosts when an API sets no hostname (IPv4, IPv6 or DNS name)',
+    env: 'APIOPERATORISTIO_PUBLICHOSTNAME',
+  }),
+  gateway: Flags.string({
+    description: 'Istio Gateway the APIs are routed through: name or namespace/name',
+    env: 'APIOPERATORISTIO_COMPONENTGATEWAY',
+    default: 'component-gateway',
+  }),
+  'scrape-interval': Flags.string({ description: 'Scrape interval written to ServiceMonitors', default: '15s' }),
+};
+
+export interface ScopeFlags {
+  namespace?: string[];
+  'all-namespaces': boolean;
+}
+
+export function scopeFrom(flags: ScopeFlags): Scope & { description: string } {
+  if (flags['all-namespaces']) return { matches: () => true, description: 'all namespaces' };
+  const patterns = flags.namespace?.length ? flags.namespace : env.namespaces;
+  return { matches: namespaceMatcher(patterns), literal: literalNamespaces(patterns), description: patterns.join(',') };
+}
+
+export function settingsFrom(flags: { 'metrics-mode': string; 'public-hostname'?: string; gateway: string; 'scrape-interval': string }): Settings {
+  const built = buildSettings({
+    metricsMode: flags['metrics-mode'],
+    publicHostname: flags['public-hostname'] || undefined,
+    gateway: flags.gateway,
+    scrapeInterval: flags['scrape-interval'],
+  });
+  if ('errors' in built) throw new UserError(built.errors.join('; '));
+  return built.settings;
+}
+
+export function clientFrom(flags: { kubeconfig?: string; context?: string }): KubeClient {
+  return KubeClient.load({ kubeconfig: flags.kubeconfig, context: flags.context });
+}

@@ -1,0 +1,27 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { clientFrom, connectionFlags, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { reconcileCommand } from '../oneshot/command.js';
+
+export default class Diff extends BaseCommand {
+  static summary = 'Show what reconcile would change, as a unified diff (like kubectl diff)';
+  static description = `Same as "reconcile --dry-run=server": the API server merges every change with a server-side
+dry run (same field manager, force), nothing is written. KUBECTL_EXTERNAL_DIFF replaces "diff -u -N".
+Exit codes: 0 no differences, 1 differences, >1 error.`;
+  static examples = ['<%= config.bin %> diff -n components', 'KUBECTL_EXTERNAL_DIFF="diff -y" <%= config.bin %> diff my-api'];
+  static strict = false;
+  static args = { names: Args.string({ description: 'ExposedAPI names (default: all in scope)' }) };
+  static flags = { ...scopeFlags, ...connectionFlags, ...settingsFlags };
+
+  async run(): Promise<void> {
+    const { flags, argv } = await this.parse(Diff);
+    process.exitCode = await reconcileCommand({
+      client: clientFrom(flags),
+      settings: settingsFrom(flags),
+      scope: scopeFrom(flags),
+      names: argv as string[],
+      dryRun: 'server',
+      output: 'table',
+    });
+  }
+}

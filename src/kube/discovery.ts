@@ -1,0 +1,58 @@
+// Finds out once what the API server offers: which VirtualService version to write,
+// whether ServiceMonitors exist, and where ExposedAPI status goes.
+import type { Capabilities } from '../reconcile/types.js';
+import { pickVirtualServiceVersion } from '../reconcile/index.js';
+import { ApiError, KubeClient } from './client.js';
+
+/** A CRD the command cannot work without is not installed. */
+export class MissingCrdError extends Error {}
+
+export interface Discovered extends Capabilities {
+  /** e.g. `networking.istio.io/v1`, for reading Gateways. */
+  gatewayApiVersion?: string;
+  componentServed: boolean;
+  componentStatusSubresource: boolean;
+}
+
+interface ResourceList {
+  resources: { name: string }[];
+}
+
+async function resourcesOf(client: KubeClient, groupVersion: string): Promise<Set<string> | undefined> {
+  try {
+    const list = await client.get<ResourceList>(`/apis/${groupVersion}`);
+    return new Set(list.resources.map((r) => r.name));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+async function servedVersions(client: KubeClient, group: string): Promise<string[]> {
+  try {
+    const g = await client.get<{ versions: { version: string }[] }>(`/apis/${group}`);
+    return g.versions.map((v) => v.version);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return [];
+    throw err;
+  }
+}
+
+export async function discover(client: KubeClient): Promise<Discovered> {
+  const oda = await resourcesOf(client, 'oda.tmforum.org/v1');
+  if (!oda?.has('exposedapis')) {
+    throw new MissingCrdError('the ExposedAPI CRD (exposedapis.oda.tmforum.org, version v1) is not installed in this cluster');
+  }
+  const istioVersions = await servedVersions(client, 'networking.istio.io');
+  const vsApiVersion = pickVirtualServiceVersion(istioVersions.map((v) => `networking.istio.io/${v}`));
+  const istio = vsApiVersion ? await resourcesOf(client, vsApiVersion) : undefined;
+  const monitoring = await resourcesOf(client, 'monitoring.coreos.com/v1');
+  return {
+    exposedApiStatusSubresource: oda.has('exposedapis/status'),
+    virtualServiceApiVersion: istio?.has('virtualservices') ? vsApiVersion : undefined,
+    gatewayApiVersion: istio?.has('gateways') ? vsApiVersion : undefined,
+    serviceMonitorServed: monitoring?.has('servicemonitors') ?? false,
+    componentServed: oda.has('components'),
+    componentStatusSubresource: oda.has('components/status'),
+  };
+}

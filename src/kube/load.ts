@@ -1,0 +1,86 @@
+// Fills the stores for a one-shot run with one LIST per kind (per namespace when the
+// scope names plain namespaces), whatever the number of APIs: never a GET per API.
+import type { KubeObject, MetricsMode } from '../reconcile/types.js';
+import { FINALIZER } from '../reconcile/index.js';
+import { ApiError, KubeClient } from './client.js';
+import type { Discovered } from './discovery.js';
+import {
+  collectionPath,
+  COMPONENT,
+  ENDPOINT_SLICE,
+  EXPOSED_API,
+  gatewayResource,
+  POD,
+  Resource,
+  SERVICE,
+  SERVICE_MONITOR,
+  virtualServiceResource,
+} from './resources.js';
+import { newStores, Stores } from './view.js';
+import type { Store } from './store.js';
+
+export interface Scope {
+  /** Whether a namespace is in scope. */
+  matches: (namespace: string) => boolean;
+  /** The namespaces, when every pattern is a plain name. */
+  literal?: string[];
+}
+
+/** Kinds that could not be read, with the reason; APIs that need them fail with it. */
+export type Unreadable = Map<string, string>;
+
+export interface Loaded {
+  stores: Stores;
+  unreadable: Unreadable;
+}
+
+async function list(client: KubeClient, r: Resource, namespaces: (string | undefined)[]): Promise<KubeObject[]> {
+  const lists = await Promise.all(
+    namespaces.map((ns) => client.get<{ items: KubeObject[] }>(collectionPath(r, ns)).then((l) => l.items)),
+  );
+  const items = lists.flat();
+  // Lists leave out apiVersion/kind on items; the engine and the diff want them.
+  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  for (const item of items) Object.assign(item, { apiVersion, kind: r.kind });
+  return items;
+}
+
+export async function loadStores(client: KubeClient, caps: Discovered, metricsMode: MetricsMode, scope: Scope): Promise<Loaded> {
+  const stores = newStores();
+  const unreadable: Unreadable = new Map();
+  const inScope = scope.literal ?? [undefined];
+
+  const fill = async <T extends KubeObject>(store: Store<T>, r: Resource, namespaces: (string | undefined)[], filter = false) => {
+    try {
+      const items = (await list(client, r, namespaces)) as T[];
+      store.replace(filter ? items.filter((o) => scope.matches(o.metadata.namespace ?? '')) : items);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 403) throw err;
+      unreadable.set(r.plural, `cannot list ${r.plural}: ${err.message}`);
+    }
+  };
+
+  const tasks: Promise<void>[] = [
+    // All ExposedAPIs and VirtualServices, whatever the scope: routes conflict across namespaces.
+    fill(stores.exposedApis, EXPOSED_API, [undefined]),
+    fill(stores.services, SERVICE, [undefined]),
+    fill(stores.endpointSlices, ENDPOINT_SLICE, inScope, true),
+  ];
+  if (caps.virtualServiceApiVersion) {
+    tasks.push(fill(stores.virtualServices, virtualServiceResource(caps.virtualServiceApiVersion.split('/')[1]), [undefined]));
+  }
+  if (caps.gatewayApiVersion) tasks.push(fill(stores.gateways, gatewayResource(caps.gatewayApiVersion.split('/')[1]), [undefined]));
+  if (caps.serviceMonitorServed && metricsMode === 'ServiceMonitor') tasks.push(fill(stores.serviceMonitors, SERVICE_MONITOR, inScope, true));
+  if (caps.componentServed) tasks.push(fill(stores.components, COMPONENT, inScope, true));
+  await Promise.all(tasks);
+  // Pods matter in the annotation modes, and wherever an API still holds the finalizer
+  // for annotations it put on pods earlier (so they can be removed).
+  const annotated = stores.exposedApis.list().some((a) => scope.matches(a.metadata.namespace!) && a.metadata.finalizers?.includes(FINALIZER));
+  if (metricsMode !== 'ServiceMonitor' || annotated) await fill(stores.pods, POD, inScope, true);
+
+  if (unreadable.has(EXPOSED_API.plural)) {
+    // Without the APIs there is nothing to do: let the caller report it as a whole-run error.
+    throw new ApiError(403, 'Forbidden', unreadable.get(EXPOSED_API.plural)!, 'GET', collectionPath(EXPOSED_API));
+  }
+  return { stores, unreadable };
+}

@@ -1,0 +1,88 @@
+// An in-memory index of objects of one kind, keyed by namespace/name, with an optional
+// secondary index. The one-shot command fills stores from LISTs; the watch runtime
+// keeps them current from watches. Either way the engine reads them through StoreView.
+import type { KubeObject } from '../reconcile/types.js';
+
+export class Store<T extends KubeObject = KubeObject> {
+  private readonly byNamespace = new Map<string, Map<string, T>>();
+  private readonly byIndex = new Map<string, Set<string>>();
+  /** Bumped on every change, so derived data can be cached until the store changes. */
+  version = 0;
+
+  /** `indexKey` maps an object to a secondary key (e.g. an EndpointSlice to its Service). */
+  constructor(private readonly indexKey?: (object: T) => string | undefined) {}
+
+  static keyOf(o: KubeObject): string {
+    return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  }
+
+  get(namespace: string, name: string): T | undefined {
+    return this.byNamespace.get(namespace)?.get(name);
+  }
+
+  list(namespace?: string): T[] {
+    if (namespace !== undefined) return [...(this.byNamespace.get(namespace)?.values() ?? [])];
+    return [...this.byNamespace.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** Objects whose secondary key equals key. */
+  indexed(key: string): T[] {
+    const keys = this.byIndex.get(key);
+    if (!keys) return [];
+    return [...keys].map((k) => {
+      const [ns, name] = k.split('/');
+      return this.get(ns, name)!;
+    });
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const m of this.byNamespace.values()) n += m.size;
+    return n;
+  }
+
+  upsert(object: T): void {
+    const ns = object.metadata.namespace ?? '';
+    const previous = this.get(ns, object.metadata.name);
+    if (previous) this.unindex(previous);
+    let names = this.byNamespace.get(ns);
+    if (!names) this.byNamespace.set(ns, (names = new Map()));
+    names.set(object.metadata.name, object);
+    this.index(object);
+    this.version++;
+  }
+
+  remove(namespace: string, name: string): T | undefined {
+    const names = this.byNamespace.get(namespace);
+    const previous = names?.get(name);
+    if (!previous) return undefined;
+    names!.delete(name);
+    if (names!.size === 0) this.byNamespace.delete(namespace);
+    this.unindex(previous);
+    this.version++;
+    return previous;
+  }
+
+  /** Replaces the whole content (after a relist). */
+  replace(objects: T[]): void {
+    this.byNamespace.clear();
+    this.byIndex.clear();
+    for (const o of objects) this.upsert(o);
+  }
+
+  private index(o: T): void {
+    const key = this.indexKey?.(o);
+    if (key === undefined) return;
+    let set = this.byIndex.get(key);
+    if (!set) this.byIndex.set(key, (set = new Set()));
+    set.add(Store.keyOf(o));
+  }
+
+  private unindex(o: T): void {
+    const key = this.indexKey?.(o);
+    if (key === undefined) return;
+    const set = this.byIndex.get(key);
+    set?.delete(Store.keyOf(o));
+    if (set?.size === 0) this.byIndex.delete(key);
+  }
+}

@@ -1,0 +1,114 @@
+// The ClusterView the engine reads, answered from stores. Derived data that is costly
+// to compute (the gateway Service, the route table) is cached until a store changes.
+import type { ClusterView, EndpointSlice, ExposedAPI, KubeObject, Pod, Route, Service, Settings } from '../reconcile/types.js';
+import { parseGatewaySetting, pickGatewayService, routeOfExposedAPI, routesOfVirtualService, controlledByAnExposedAPI } from '../reconcile/index.js';
+import type { Discovered } from './discovery.js';
+import { Store } from './store.js';
+
+export interface Stores {
+  exposedApis: Store<ExposedAPI>;
+  services: Store<Service>;
+  endpointSlices: Store<EndpointSlice>;
+  pods: Store<Pod>;
+  virtualServices: Store<KubeObject>;
+  serviceMonitors: Store<KubeObject>;
+  components: Store<KubeObject>;
+  gateways: Store<KubeObject>;
+}
+
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+export function newStores(): Stores {
+  return {
+    exposedApis: new Store(),
+    services: new Store(),
+    endpointSlices: new Store((s) => {
+      const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
+      return svc ? `${s.metadata.namespace}/${svc}` : undefined;
+    }),
+    pods: new Store(),
+    virtualServices: new Store(),
+    serviceMonitors: new Store(),
+    components: new Store(),
+    gateways: new Store(),
+  };
+}
+
+function cached<T>(versions: () => number[], compute: () => T): () => T {
+  let key = '';
+  let value: T;
+  return () => {
+    const k = versions().join(',');
+    if (k !== key) {
+      value = compute();
+      key = k;
+    }
+    return value;
+  };
+}
+
+export class StoreView implements ClusterView {
+  readonly gatewayService: () => Service | undefined;
+  readonly routes: () => Route[];
+
+  constructor(
+    readonly stores: Stores,
+    readonly capabilities: Discovered,
+    readonly settings: Settings,
+  ) {
+    const s = stores;
+    this.gatewayService = cached(
+      () => [s.gateways.version, s.services.version],
+      () => pickGatewayService(this.gateway(), s.services.list()),
+    );
+    this.routes = cached(
+      () => [s.exposedApis.version, s.virtualServices.version],
+      () => [
+        ...s.exposedApis.list().flatMap((api) => routeOfExposedAPI(api, settings) ?? []),
+        ...s.virtualServices.list().filter((vs) => !controlledByAnExposedAPI(vs)).flatMap(routesOfVirtualService),
+      ],
+    );
+  }
+
+  /** The Istio Gateway named by the setting; a bare name is looked up in every namespace, first by namespace order. */
+  private gateway(): KubeObject | undefined {
+    const setting = this.settings.gateway;
+    if (setting.includes('/')) {
+      const { namespace, name } = parseGatewaySetting(setting, '');
+      return this.stores.gateways.get(namespace, name);
+    }
+    return this.stores.gateways
+      .list()
+      .filter((g) => g.metadata.name === setting)
+      .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? ''))[0];
+  }
+
+  service(namespace: string, name: string): Service | undefined {
+    return this.stores.services.get(namespace, name);
+  }
+
+  services(namespace: string): Service[] {
+    return this.stores.services.list(namespace);
+  }
+
+  endpointSlices(namespace: string, serviceName: string): EndpointSlice[] {
+    return this.stores.endpointSlices.indexed(`${namespace}/${serviceName}`);
+  }
+
+  pods(namespace: string, selector: Record<string, string>): Pod[] {
+    const entries = Object.entries(selector);
+    return this.stores.pods.list(namespace).filter((p) => entries.every(([k, v]) => p.metadata.labels?.[k] === v));
+  }
+
+  virtualService(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.virtualServices.get(namespace, name);
+  }
+
+  serviceMonitor(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.serviceMonitors.get(namespace, name);
+  }
+
+  component(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.components.get(namespace, name);
+  }
+}

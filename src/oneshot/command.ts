@@ -1,0 +1,41 @@
+// What `reconcile` and `diff` share: run once, then print a diff (dry run) or a report.
+import { KubeClient } from '../kube/client.js';
+import type { DryRun } from '../kube/executor.js';
+import type { Settings } from '../reconcile/types.js';
+import type { Scope } from '../kube/load.js';
+import { showDiff } from '../cli/diff.js';
+import { progress } from '../cli/progress.js';
+import { formatReport, OutputFormat } from '../cli/report.js';
+import { runOnce } from './run.js';
+
+export interface OneShotOptions {
+  client: KubeClient;
+  settings: Settings;
+  scope: Scope;
+  names: string[];
+  dryRun: DryRun;
+  output: OutputFormat;
+}
+
+/** Runs once and writes the result to stdout; returns the exit code. */
+export async function reconcileCommand(o: OneShotOptions): Promise<number> {
+  const bar = progress(o.dryRun === 'none' ? 'reconciling' : 'planning');
+  const report = await runOnce(o.client, { ...o, onProgress: bar.update }).finally(bar.stop);
+  for (const name of report.missing) process.stderr.write(`ExposedAPI "${name}" not found in the selected namespaces\n`);
+  const failed = report.missing.length > 0 || report.apis.some((a) => ['invalid', 'conflict', 'error'].includes(a.outcome));
+
+  if (o.dryRun !== 'none' && o.output === 'table') {
+    // kubectl diff's contract: 0 no differences, 1 differences, >1 trouble.
+    const diff = showDiff(report.changes, process.stdout.isTTY === true);
+    process.stdout.write(diff.output);
+    if (diff.exitCode > 1) return diff.exitCode;
+    if (report.apis.some((a) => a.outcome === 'error')) {
+      for (const a of report.apis.filter((x) => x.outcome === 'error')) process.stderr.write(`${a.namespace}/${a.name}: ${a.message}\n`);
+      return 2;
+    }
+    return diff.exitCode;
+  }
+  process.stdout.write(formatReport(report, o.output, o.dryRun));
+  if (o.dryRun !== 'none') return report.changes.size > 0 ? 1 : 0;
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,94 @@
+// A small Canvas per test: an Istio Gateway with its own ingress Service (so tests running
+// in parallel never share one), ExposedAPIs, Components, and a way to run the plugin.
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KubeClient } from '../../src/kube/client.js';
+import type { ExposedAPI, KubeObject, Settings } from '../../src/reconcile/types.js';
+import { kubeconfigPath } from './cluster.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const exposedApis = (ns: string) => `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis`;
+export const virtualServices = (ns: string) => `/apis/networking.istio.io/v1/namespaces/${ns}/virtualservices`;
+export const serviceMonitors = (ns: string) => `/apis/monitoring.coreos.com/v1/namespaces/${ns}/servicemonitors`;
+export const components = (ns: string) => `/apis/oda.tmforum.org/v1/namespaces/${ns}/components`;
+
+/** Creates a Gateway `gw` in ns and an ingress Service for it; returns the settings to use. */
+export async function createGateway(client: KubeClient, ns: string, address?: { ip?: string; hostname?: string }, httpPort = 80): Promise<Settings> {
+  const selector = { istio: `ingress-${ns}` };
+  await client.request('POST', `/apis/networking.istio.io/v1/namespaces/${ns}/gateways`, {
+    body: {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: { selector, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+    },
+  });
+  await client.request('POST', `/api/v1/namespaces/${ns}/services`, {
+    body: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ingressgateway', labels: selector },
+      spec: { type: 'LoadBalancer', selector, ports: [{ name: 'http2', port: httpPort, targetPort: 8080 }] },
+    },
+  });
+  if (address) await setGatewayAddress(client, ns, address);
+  return { metricsMode: 'ServiceMonitor', gateway: `${ns}/gw`, scrapeInterval: '15s' };
+}
+
+/** Plays the cloud load balancer: gives the ingress Service an external address. */
+export async function setGatewayAddress(client: KubeClient, ns: string, address: { ip?: string; hostname?: string }): Promise<void> {
+  await client.request('PATCH', `/api/v1/namespaces/${ns}/services/ingressgateway/status`, {
+    contentType: 'application/merge-patch+json',
+    body: { status: { loadBalancer: { ingress: [address] } } },
+  });
+}
+
+/**
+ * Creates an ExposedAPI; the default path carries the namespace, because every API in the
+ * cluster shares the gateway and routes conflict across namespaces (as they should).
+ */
+export async function createApi(
+  client: KubeClient,
+  ns: string,
+  name: string,
+  spec: Record<string, unknown> = {},
+  metadata: Record<string, unknown> = {},
+): Promise<ExposedAPI> {
+  return client.request<ExposedAPI>('POST', exposedApis(ns), {
+    body: {
+      apiVersion: 'oda.tmforum.org/v1',
+      kind: 'ExposedAPI',
+      metadata: { name, ...metadata },
+      spec: { name, apiType: 'openapi', implementation: 'impl', path: `/${ns}/${name}`, port: 8080, ...spec },
+    },
+  });
+}
+
+export const getApi = (client: KubeClient, ns: string, name: string) => client.get<ExposedAPI>(`${exposedApis(ns)}/${name}`);
+export const getVs = (client: KubeClient, ns: string, name: string) => client.get<KubeObject & { spec: Record<string, unknown> }>(`${virtualServices(ns)}/${name}`);
+
+export const condition = (api: ExposedAPI, type: string) => api.status?.conditions?.find((c) => c.type === type);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `kubectl oda-api <args>` as a user would, through the real kubectl binary. */
+export function kubectlOdaApi(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn('kubectl', ['oda-api', ...args], {
+      env: { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${join(root, 'bin')}:${process.env.PATH}`, CI: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
