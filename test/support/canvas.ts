@@ -80,8 +80,9 @@ export interface CliResult {
 /** Runs `kubectl oda-api <args>` as a user would, through the real kubectl binary. */
 export function kubectlOdaApi(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
+    const { NODE_ENV: _jest, ...userEnv } = process.env; // users do not run with jest's NODE_ENV=test
     const child = spawn('kubectl', ['oda-api', ...args], {
-      env: { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${join(root, 'bin')}:${process.env.PATH}`, CI: 'true', ...env },
+      env: { ...userEnv, KUBECONFIG: kubeconfigPath(), PATH: `${join(root, 'bin')}:${process.env.PATH}`, CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -3,6 +3,9 @@
 // restarting the API server.
 import { KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeClient, isNotFound } from '../../src/kube/client.js';
 
 export const kubeconfigPath = (): string => {
@@ -38,6 +41,8 @@ export async function createNamespace(client: KubeClient, prefix = 't'): Promise
 }
 
 export async function deleteNamespace(client: KubeClient, name: string): Promise<void> {
+  // No kubelet confirms pod deletion here, so pods go with a zero grace period or the namespace never finishes terminating.
+  await client.request('DELETE', `/api/v1/namespaces/${name}/pods`, { query: { gracePeriodSeconds: 0 } });
   await client.request('DELETE', `/api/v1/namespaces/${name}`).catch((err) => {
     if (!isNotFound(err)) throw err;
   });
@@ -150,16 +155,35 @@ export async function readyEndpoints(client: KubeClient, namespace: string, serv
 
 // --- faults -----------------------------------------------------------------------
 
-async function control(action: 'stop' | 'start'): Promise<void> {
-  const base = process.env.ODA_API_TEST_CONTROL;
-  if (!base) throw new Error('ODA_API_TEST_CONTROL is not set');
-  const res = await fetch(`${base}/apiserver/${action}`, { method: 'POST' });
-  if (!res.ok) throw new Error(`apiserver ${action} failed: ${await res.text()}`);
+/**
+ * A control plane of the test file's own, for tests that break it (restarting the API
+ * server would fail every other test sharing the run's cluster). Start in beforeAll.
+ */
+export interface PrivateControlPlane {
+  kubeconfig: string;
+  client: KubeClient;
+  /** Stops the API server (etcd keeps its data), waits downMs, starts it again and waits until ready. */
+  restartApiServer(downMs?: number): Promise<void>;
+  stop(): Promise<void>;
 }
 
-/** Stops the API server (etcd keeps its data), waits downMs, starts it again and waits until ready. */
-export async function restartApiServer(downMs = 500): Promise<void> {
-  await control('stop');
-  await new Promise((r) => setTimeout(r, downMs));
-  await control('start');
+export async function startPrivateControlPlane(): Promise<PrivateControlPlane> {
+  const { up, down, installCrds } = await import('../../scripts/cluster.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'oda-api-private-'));
+  const state = await up(dir);
+  installCrds(state.kubeconfig);
+  const control = async (action: 'stop' | 'start') => {
+    const res = await fetch(`${state.control}/apiserver/${action}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`apiserver ${action} failed: ${await res.text()}`);
+  };
+  return {
+    kubeconfig: state.kubeconfig,
+    client: KubeClient.load({ kubeconfig: state.kubeconfig }),
+    async restartApiServer(downMs = 500) {
+      await control('stop');
+      await new Promise((r) => setTimeout(r, downMs));
+      await control('start');
+    },
+    stop: () => down(dir),
+  };
 }
