@@ -110,7 +110,6 @@ async function reconcileOne(
   const writes = done.filter((a) => a.type !== 'event');
   const outcome: Outcome =
     verdict ?? (writes.some((a) => a.type === 'apply' && a.change === 'create') ? 'created' : writes.length ? 'updated' : 'unchanged');
-  const notReady = status.conditions?.find((c) => c.type === 'Ready' && c.status !== 'True');
   return {
     ...base,
     url: status.apiStatus?.url,
@@ -118,11 +117,16 @@ async function reconcileOne(
     outcome,
     actions: done.map(describeAction),
     conditions: status.conditions ?? [],
-    message: verdict && verdict !== 'deleted' ? notReady?.message : undefined,
+    message: verdict && verdict !== 'deleted' ? explain(status.conditions ?? []) : undefined,
   };
 }
 
 const VERDICTS: Outcome[] = ['invalid', 'conflict', 'error', 'deleted'];
+
+/** The most specific failing condition's message: routing and metrics say more than Ready. */
+function explain(conditions: Condition[]): string | undefined {
+  return ['Routed', 'MetricsConfigured', 'Ready'].map((type) => conditions.find((c) => c.type === type && c.status === 'False')).find(Boolean)?.message;
+}
 
 /** A reason this API cannot be reconciled because something it needs could not be read. */
 function blockedBy(api: ExposedAPI, settings: Settings, unreadable: Unreadable): string | undefined {

@@ -3,7 +3,7 @@
 // restarting the API server.
 import { KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, isNotFound } from '../../src/kube/client.js';
@@ -29,6 +29,35 @@ export function tokenClient(token: string): KubeClient {
     currentContext: 'token',
   });
   return new KubeClient(config);
+}
+
+/** Writes a kubeconfig that authenticates with a bearer token (e.g. a ServiceAccount's); returns its path. */
+export function writeTokenKubeconfig(token: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'oda-api-kc-')), 'kubeconfig');
+  writeFileSync(file, tokenClient(token).config.exportConfig());
+  return file;
+}
+
+/** Creates a ServiceAccount bound to a new ClusterRole with these rules; returns a kubeconfig for it. */
+export async function serviceAccountWithRules(client: KubeClient, namespace: string, rules: object[]): Promise<string> {
+  const name = uniqueName('sa');
+  await client.request('POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } } });
+  await client.request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+    body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules },
+  });
+  await client.request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+    body: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    },
+  });
+  const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+  });
+  return writeTokenKubeconfig(token.status.token);
 }
 
 export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -167,11 +196,12 @@ export interface PrivateControlPlane {
   stop(): Promise<void>;
 }
 
-export async function startPrivateControlPlane(): Promise<PrivateControlPlane> {
+/** `crds`: a folder of CRD files to install (default: the run's CRDs), or false for none. */
+export async function startPrivateControlPlane(crds?: string | false): Promise<PrivateControlPlane> {
   const { up, down, installCrds } = await import('../../scripts/cluster.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'oda-api-private-'));
   const state = await up(dir);
-  installCrds(state.kubeconfig);
+  if (crds !== false) installCrds(state.kubeconfig, crds);
   const control = async (action: 'stop' | 'start') => {
     const res = await fetch(`${state.control}/apiserver/${action}`, { method: 'POST' });
     if (!res.ok) throw new Error(`apiserver ${action} failed: ${await res.text()}`);
