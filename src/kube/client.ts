@@ -44,6 +44,8 @@ export class KubeClient {
   /** Requests made, by HTTP method: lets tests and benchmarks check what we cost. */
   readonly requestCounts: Record<string, number> = {};
 
+  private dispatcher?: ReturnType<RequestContext['getDispatcher']>;
+
   constructor(readonly config: KubeConfig) {}
 
   static load(options: ClientOptions = {}): KubeClient {
@@ -88,6 +90,9 @@ export class KubeClient {
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
     await this.config.applySecurityAuthentication(ctx);
+    // client-node makes a new connection pool per request; keep the first one so requests
+    // reuse TLS connections (a handshake per request dominated the one-shot's CPU time).
+    this.dispatcher ??= ctx.getDispatcher();
     const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
     let body: string | undefined;
     if (options.body !== undefined) {
@@ -97,7 +102,7 @@ export class KubeClient {
     this.requestCounts[method] = (this.requestCounts[method] ?? 0) + 1;
     let response;
     try {
-      response = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() });
+      response = await fetch(url, { method, headers, body, dispatcher: this.dispatcher });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new ConnectionError(`cannot reach the cluster at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);

@@ -61,11 +61,19 @@ export class StoreView implements ClusterView {
       () => [s.gateways.version, s.services.version],
       () => pickGatewayService(this.gateway(), s.services.list()),
     );
+    // Routes are recomputed whenever an API or VirtualService changes (every write does),
+    // so each object's routes are computed once and remembered by object identity.
+    const routesOf = new WeakMap<KubeObject, Route[]>();
+    const memo = (o: KubeObject, compute: () => Route[]) => {
+      let r = routesOf.get(o);
+      if (!r) routesOf.set(o, (r = compute()));
+      return r;
+    };
     this.routes = cached(
       () => [s.exposedApis.version, s.virtualServices.version],
       () => [
-        ...s.exposedApis.list().flatMap((api) => routeOfExposedAPI(api, settings) ?? []),
-        ...s.virtualServices.list().filter((vs) => !controlledByAnExposedAPI(vs)).flatMap(routesOfVirtualService),
+        ...s.exposedApis.list().flatMap((api) => memo(api, () => [routeOfExposedAPI(api, settings) ?? []].flat())),
+        ...s.virtualServices.list().flatMap((vs) => memo(vs, () => (controlledByAnExposedAPI(vs) ? [] : routesOfVirtualService(vs)))),
       ],
     );
   }
