@@ -134,7 +134,12 @@ export class KubeClient {
   /** Watches a collection; resolves to an AbortController that stops it. */
   watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: unknown) => void): Promise<AbortController> {
     this.requestCounts.WATCH = (this.requestCounts.WATCH ?? 0) + 1;
-    return new Watch(this.config).watch(path, query, onEvent, onDone);
+    const watcher = new Watch(this.config);
+    // client-node gives up on a watch after 30 s without data, but a quiet collection only
+    // gets a bookmark about once a minute: bound it by the server-side timeout instead.
+    const timeoutSeconds = Number(query.timeoutSeconds);
+    if (timeoutSeconds > 0) (watcher as unknown as { requestTimeoutMs: number }).requestTimeoutMs = (timeoutSeconds + 30) * 1000;
+    return watcher.watch(path, query, onEvent, onDone);
   }
 }
 

@@ -20,7 +20,8 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 export function newStores(): Stores {
   return {
-    exposedApis: new Store(),
+    // Indexed by namespace/implementation: Service and EndpointSlice events find their APIs.
+    exposedApis: new Store((api) => `${api.metadata.namespace}/${String(api.spec.implementation ?? '')}`),
     services: new Store(),
     endpointSlices: new Store((s) => {
       const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];

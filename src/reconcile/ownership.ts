@@ -32,7 +32,7 @@ export function childMetadata(api: ExposedAPI): ObjectMeta {
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
 /** The controller ownerReference of an object, if any. */
-function controllerOf(obj: KubeObject): OwnerReference | undefined {
+export function controllerOf(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
 }
 

@@ -1,0 +1,54 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { clientFrom, connectionFlags, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { UserError } from '../cli/errors.js';
+import { parseLogLevel } from '../reconcile/index.js';
+import { createLogger } from '../runtime/log.js';
+import { startOperator } from '../operator/run.js';
+
+export default class Watch extends BaseCommand {
+  static summary = 'Run the operator: keep every ExposedAPI routed, monitored and reported, as changes happen';
+  static description = `The long-running operator (like "kopf run"). Watches ExposedAPIs, EndpointSlices, Services,
+the Istio Gateway and the children it owns, and reconciles each API as soon as anything it depends on
+changes. Without --standalone, replicas elect a leader through a Lease and only the leader writes.
+Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGINT or SIGTERM.`;
+  static examples = ['<%= config.bin %> watch --standalone -n components', '<%= config.bin %> watch -A --log-format json --health-address 0.0.0.0:8081'];
+  static flags = {
+    ...scopeFlags,
+    ...connectionFlags,
+    ...settingsFlags,
+    standalone: Flags.boolean({ description: 'Run alone: no leader election (for a laptop, or a single replica)' }),
+    'lease-namespace': Flags.string({ description: 'Namespace of the leader-election Lease [default: POD_NAMESPACE, else the first -n namespace, else default]' }),
+    'health-address': Flags.string({ description: 'host:port for /healthz, /readyz and /metrics, or "none"', default: '127.0.0.1:8081' }),
+    'log-format': Flags.option({ options: ['plain', 'json'] as const, default: 'plain' })(),
+    verbose: Flags.boolean({ char: 'v', description: 'Log every event and every reconcile (debug)', exclusive: ['quiet'] }),
+    quiet: Flags.boolean({ char: 'q', description: 'Log only warnings and errors' }),
+    'log-level': Flags.string({ description: 'debug, info, warning, error (or 10/20/30/40)', env: 'LOGGING', default: 'info' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Watch);
+    const level = flags.verbose ? 'debug' : flags.quiet ? 'warning' : parseLogLevel(flags['log-level']);
+    if (!level) throw new UserError(`log level "${flags['log-level']}": must be 10, 20, 30, 40 or debug, info, warning, error`);
+    const log = createLogger({ level, format: flags['log-format'], color: process.stderr.isTTY === true && !process.env.NO_COLOR });
+    const scope = scopeFrom(flags);
+    const operator = await startOperator({
+      client: clientFrom(flags),
+      settings: settingsFrom(flags),
+      scope,
+      log,
+      standalone: flags.standalone,
+      leaseNamespace: flags['lease-namespace'] ?? process.env.POD_NAMESPACE ?? scope.literal?.[0] ?? 'default',
+      healthAddress: flags['health-address'] === 'none' ? undefined : flags['health-address'],
+    });
+    const signalled = new Promise<string>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+    });
+    try {
+      const signal = await Promise.race([signalled, operator.failed]);
+      log.info('shutting down', { signal });
+    } finally {
+      await operator.stop();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+// Runs the operator: health and metrics endpoints, the controller, and (unless
+// standalone) leader election, so only one replica writes. Used by `watch` and by the
+// dashboard's --operator mode.
+import { hostname } from 'node:os';
+import type { Settings } from '../reconcile/types.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Scope } from '../kube/load.js';
+import { startHealthServer, HealthServer } from '../runtime/health.js';
+import { LeaderElector } from '../runtime/leader.js';
+import type { Logger } from '../runtime/log.js';
+import { operatorMetrics, Registry } from '../runtime/metrics.js';
+import { Controller } from './controller.js';
+
+export interface OperatorOptions {
+  client: KubeClient;
+  settings: Settings;
+  scope: Scope & { description: string };
+  log: Logger;
+  standalone: boolean;
+  /** Namespace of the leader-election Lease. */
+  leaseNamespace: string;
+  /** host:port for /healthz, /readyz and /metrics; undefined for none. */
+  healthAddress?: string;
+  concurrency?: number;
+  resyncMs?: number;
+  /** Lease timings (tests shorten them). */
+  leaseDurationMs?: number;
+}
+
+export interface RunningOperator {
+  controller: Controller;
+  health?: HealthServer;
+  /** Rejects if the operator cannot go on (e.g. leader election is forbidden). */
+  failed: Promise<never>;
+  /** Stops taking work, finishes what is in flight, releases the lease. */
+  stop(): Promise<void>;
+}
+
+export const LEASE_NAME = 'oda-api-operator';
+
+export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
+  const registry = new Registry();
+  const metrics = operatorMetrics(registry);
+  const controller = new Controller({ client: o.client, settings: o.settings, scope: o.scope, log: o.log, metrics, concurrency: o.concurrency, resyncMs: o.resyncMs });
+  const health = o.healthAddress
+    ? await startHealthServer({
+        address: o.healthAddress,
+        liveness: () => controller.healthy(),
+        readiness: () => controller.ready(),
+        metrics: () => registry.render(),
+      })
+    : undefined;
+  if (health) o.log.info('serving health and metrics', { url: health.url });
+
+  o.log.info('starting', { namespaces: o.scope.description, gateway: o.settings.gateway, metricsMode: o.settings.metricsMode, standalone: o.standalone });
+  const caps = await controller.start().catch(async (err) => {
+    await health?.close();
+    throw err;
+  });
+  o.log.info('caches synced', { virtualServices: caps.virtualServiceApiVersion ?? 'not served', serviceMonitors: caps.serviceMonitorServed });
+
+  let elector: LeaderElector | undefined;
+  let electing: Promise<void> | undefined;
+  const lead = (leading: boolean) => {
+    metrics.leader.set(leading ? 1 : 0);
+    controller.setWriting(leading);
+  };
+  if (o.standalone) {
+    lead(true);
+  } else {
+    const identity = process.env.POD_NAME || `${hostname()}-${process.pid}`;
+    elector = new LeaderElector({
+      client: o.client,
+      namespace: o.leaseNamespace,
+      name: LEASE_NAME,
+      identity,
+      leaseDurationMs: o.leaseDurationMs,
+      renewDeadlineMs: o.leaseDurationMs ? Math.round(o.leaseDurationMs * 0.66) : undefined,
+      retryPeriodMs: o.leaseDurationMs ? Math.round(o.leaseDurationMs * 0.13) : undefined,
+      log: o.log,
+      onStartedLeading: () => {
+        o.log.info('became leader', { identity, lease: `${o.leaseNamespace}/${LEASE_NAME}` });
+        lead(true);
+      },
+      onStoppedLeading: () => {
+        o.log.warn('lost leadership: no longer writing', { identity });
+        lead(false);
+      },
+    });
+    electing = elector.run();
+  }
+
+  const failed = new Promise<never>((_, reject) => {
+    electing?.catch(reject);
+  });
+  failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+  return {
+    controller,
+    health,
+    failed,
+    async stop() {
+      await controller.stop();
+      if (elector) {
+        await elector.stop({ release: true });
+        await electing?.catch(() => {});
+      }
+      await health?.close();
+      o.log.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// Which ExposedAPIs to reconcile when an object changes: controller-runtime's "handler"
+// step. Reads the stores only; the controller enqueues the keys it returns.
+import type { ExposedAPI, KubeObject, Service } from '../reconcile/types.js';
+import { controllerOf, routesOfVirtualService } from '../reconcile/index.js';
+import { Store } from '../kube/store.js';
+import type { Stores, StoreView } from '../kube/view.js';
+
+export type Kind = keyof Stores;
+
+const keyOf = (api: ExposedAPI) => Store.keyOf(api);
+const implementationOf = (api: ExposedAPI) => String(api.spec.implementation ?? '');
+const pathOf = (o: KubeObject | undefined) => (o as ExposedAPI | undefined)?.spec?.path;
+
+/** APIs whose implementation is the Service ns/name (the ExposedAPI store's index). */
+const byImplementation = (stores: Stores, namespace: string, service: string) => stores.exposedApis.indexed(`${namespace}/${service}`);
+
+const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
+  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+export function apiKeysFor(kind: Kind, object: KubeObject, previous: KubeObject | undefined, view: StoreView): string[] {
+  const stores = view.stores;
+  const ns = object.metadata.namespace ?? '';
+  const all = () => stores.exposedApis.list().map(keyOf);
+  switch (kind) {
+    case 'exposedApis': {
+      // Routes conflict by path: a change may free or take a route another API wants.
+      const paths = new Set([pathOf(object), pathOf(previous)].filter(Boolean));
+      const rivals = stores.exposedApis.list().filter((a) => paths.has(a.spec.path as string));
+      return [Store.keyOf(object), ...rivals.map(keyOf)];
+    }
+    case 'services': {
+      const gateway = view.gatewayService();
+      const isGateway = (s: KubeObject | undefined) => !!s && !!gateway && Store.keyOf(s) === Store.keyOf(gateway);
+      // The gateway's address and ports are in every URL.
+      if (isGateway(object) || isGateway(previous) || (object.spec as Service['spec'])?.type === 'LoadBalancer') return all();
+      return byImplementation(stores, ns, object.metadata.name).map(keyOf);
+    }
+    case 'endpointSlices': {
+      const service = object.metadata.labels?.['kubernetes.io/service-name'];
+      return service ? byImplementation(stores, ns, service).map(keyOf) : [];
+    }
+    case 'gateways':
+      return all();
+    case 'virtualServices':
+    case 'serviceMonitors': {
+      const owner = controllerOf(object);
+      if (owner?.kind === 'ExposedAPI') return [`${ns}/${owner.name}`];
+      // Someone else's VirtualService may hold a route one of ours wants.
+      const prefixes = new Set([object, previous].flatMap((o) => (o ? routesOfVirtualService(o) : [])).map((r) => r.pathPrefix));
+      return stores.exposedApis.list().filter((a) => prefixes.has(a.spec.path as string)).map(keyOf);
+    }
+    case 'components':
+      return stores.exposedApis
+        .list(ns)
+        .filter((a) => a.metadata.ownerReferences?.some((r) => r.kind === 'Component' && r.name === object.metadata.name))
+        .map(keyOf);
+    case 'pods': {
+      const labels = [object.metadata.labels, previous?.metadata.labels];
+      return stores.exposedApis
+        .list(ns)
+        .filter((a) => {
+          const selector = stores.services.get(ns, implementationOf(a))?.spec?.selector;
+          return labels.some((l) => matches(selector, l));
+        })
+        .map(keyOf);
+    }
+  }
+}
