@@ -1,7 +1,7 @@
 // The long-running controller: informers keep stores current, triggers turn changes into
 // ExposedAPI keys, a work queue runs `converge` for each key. The engine and the
 // executor are the ones the one-shot command uses; only the source of the view differs.
-import type { Settings } from '../reconcile/types.js';
+import type { KubeObject, Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
 import { converge, Converged } from '../kube/converge.js';
 import { discover, Discovered } from '../kube/discovery.js';
@@ -41,6 +41,7 @@ export class Controller {
   private resync?: NodeJS.Timeout;
   private readonly lastFailure = new Map<string, { message: string; at: number }>();
   private readonly listeners = new Set<(key: string, result: Converged) => void>();
+  private readonly watchers = new Set<(kind: Kind, object: KubeObject) => void>();
 
   constructor(private readonly o: ControllerOptions) {
     this.queue = new WorkQueue({
@@ -92,6 +93,7 @@ export class Controller {
       onHandlerError: (error) => this.o.log.error('event handler failed', { resource: resource.plural, error }),
     });
     informer.on((type, object, previous) => {
+      for (const watcher of this.watchers) watcher(kind, object);
       if (!this.writing || !this.view) return;
       for (const key of apiKeysFor(kind, object, previous, this.view)) this.enqueue(key);
       this.o.log.debug('event', { resource: resource.plural, type, object: Store.keyOf(object) });
@@ -115,6 +117,12 @@ export class Controller {
   onResult(listener: (key: string, result: Converged) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Told about every change the caches see, written or not (the dashboard redraws on it). */
+  onEvent(watcher: (kind: Kind, object: KubeObject) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   inScope() {
