@@ -1,0 +1,201 @@
+import type { KubernetesObject, V1ClusterRole, V1ClusterRoleBinding, V1Deployment, V1PolicyRule, V1Role, V1RoleBinding } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import {
+  HEALTH_PORT,
+  OPERATOR_NAME,
+  buildManifests,
+  defaultImage,
+  manifestOptionErrors,
+  renderJson,
+  renderYaml,
+  type ManifestOptions,
+} from './manifests.js';
+
+const options: ManifestOptions = { namespace: 'canvas', image: 'example.org/oda-api:1.2.3', replicas: 2 };
+const objects = buildManifests(options);
+const find = <T extends KubernetesObject>(kind: string): T => {
+  const found = objects.filter((o) => o.kind === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+  return found[0] as T;
+};
+const allRules = (): V1PolicyRule[] => [...find<V1ClusterRole>('ClusterRole').rules!, ...find<V1Role>('Role').rules!];
+
+describe('buildManifests', () => {
+  it('builds the six objects, in an order kubectl can create them in', () => {
+    expect(objects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual([
+      'v1 ServiceAccount',
+      'rbac.authorization.k8s.io/v1 ClusterRole',
+      'rbac.authorization.k8s.io/v1 ClusterRoleBinding',
+      'rbac.authorization.k8s.io/v1 Role',
+      'rbac.authorization.k8s.io/v1 RoleBinding',
+      'apps/v1 Deployment',
+    ]);
+    for (const o of objects) expect(o.metadata?.name).toBe(OPERATOR_NAME);
+  });
+
+  it('puts namespaced objects in the install namespace and cluster objects in none', () => {
+    const namespaces = Object.fromEntries(objects.map((o) => [o.kind, o.metadata?.namespace]));
+    expect(namespaces).toEqual({
+      ServiceAccount: 'canvas',
+      ClusterRole: undefined,
+      ClusterRoleBinding: undefined,
+      Role: 'canvas',
+      RoleBinding: 'canvas',
+      Deployment: 'canvas',
+    });
+  });
+
+  it('grants cluster-wide exactly what the operator uses', () => {
+    expect(find<V1ClusterRole>('ClusterRole').rules).toEqual([
+      { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
+      { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+      { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    ]);
+  });
+
+  it('grants the Lease in the install namespace only, get and update by name', () => {
+    expect(find<V1Role>('Role').rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
+    ]);
+  });
+
+  it('has no wildcard, no secrets, no workloads and no RBAC objects in any rule', () => {
+    for (const rule of allRules()) {
+      for (const value of [...(rule.apiGroups ?? []), ...(rule.resources ?? []), ...rule.verbs, ...(rule.resourceNames ?? [])]) {
+        expect(value).not.toContain('*');
+      }
+      expect(rule.nonResourceURLs).toBeUndefined();
+      expect(rule.apiGroups).not.toContain('apps');
+      expect(rule.apiGroups).not.toContain('rbac.authorization.k8s.io');
+      expect(rule.resources).not.toContain('secrets');
+      expect(rule.verbs).not.toContain('escalate');
+      expect(rule.verbs).not.toContain('bind');
+      expect(rule.verbs).not.toContain('impersonate');
+    }
+  });
+
+  it('binds both roles to the ServiceAccount', () => {
+    const subjects = [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace: 'canvas' }];
+    const clusterBinding = find<V1ClusterRoleBinding>('ClusterRoleBinding');
+    expect(clusterBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME });
+    expect(clusterBinding.subjects).toEqual(subjects);
+    const binding = find<V1RoleBinding>('RoleBinding');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: OPERATOR_NAME });
+    expect(binding.subjects).toEqual(subjects);
+  });
+});
+
+describe('the Deployment', () => {
+  const deployment = find<V1Deployment>('Deployment');
+  const pod = deployment.spec!.template;
+  const [container] = pod.spec!.containers;
+
+  it('runs the image under the ServiceAccount, with the replicas asked for', () => {
+    expect(deployment.spec!.replicas).toBe(2);
+    expect(pod.spec!.containers).toHaveLength(1);
+    expect(container.image).toBe('example.org/oda-api:1.2.3');
+    expect(pod.spec!.serviceAccountName).toBe(OPERATOR_NAME);
+    expect(deployment.spec!.selector.matchLabels).toEqual(pod.metadata!.labels);
+  });
+
+  it('runs watch with leader election, JSON logs, health on the declared port and the Lease in its namespace', () => {
+    expect(container.args).toEqual(['watch', '--log-format', 'json', '--health-address', `0.0.0.0:${HEALTH_PORT}`, '--lease-namespace', '$(POD_NAMESPACE)']);
+    expect(container.args).not.toContain('--standalone');
+  });
+
+  it('passes the Canvas settings with their defaults, and the pod name and namespace', () => {
+    expect(container.env).toEqual([
+      { name: 'COMPONENT_NAMESPACE', value: 'components' },
+      { name: 'OPENMETRICS_IMPLEMENTATION', value: 'ServiceMonitor' },
+      { name: 'APIOPERATORISTIO_PUBLICHOSTNAME', value: '' },
+      { name: 'APIOPERATORISTIO_COMPONENTGATEWAY', value: 'component-gateway' },
+      { name: 'LOGGING', value: '20' },
+      { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+      { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+    ]);
+  });
+
+  it('probes and scrapes the port the container declares', () => {
+    expect(container.ports).toEqual([{ name: 'health', containerPort: HEALTH_PORT, protocol: 'TCP' }]);
+    expect(container.livenessProbe!.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(container.readinessProbe!.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(pod.metadata!.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(HEALTH_PORT),
+      'prometheus.io/path': '/metrics',
+    });
+  });
+
+  it('runs locked down, with bounded resources', () => {
+    expect(pod.spec!.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+  });
+
+  it('follows the options', () => {
+    const other = buildManifests({ namespace: 'ops', image: 'img:9', replicas: 3 });
+    const d = other.find((o) => o.kind === 'Deployment') as V1Deployment;
+    expect(d.metadata!.namespace).toBe('ops');
+    expect(d.spec!.replicas).toBe(3);
+    expect(d.spec!.template.spec!.containers[0].image).toBe('img:9');
+    const binding = other.find((o) => o.kind === 'ClusterRoleBinding') as V1ClusterRoleBinding;
+    expect(binding.subjects![0].namespace).toBe('ops');
+  });
+});
+
+describe('rendering', () => {
+  it('prints YAML documents separated by ---, reading back to the same objects', () => {
+    const text = renderYaml(objects);
+    expect(text.split('\n').filter((l) => l === '---')).toHaveLength(objects.length - 1);
+    expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual(objects);
+  });
+
+  it('keeps strings that look like numbers or booleans as strings', () => {
+    const text = renderYaml(objects);
+    expect(text).toContain('value: "20"');
+    expect(text).toContain('value: ""');
+    expect(text).toContain('prometheus.io/scrape: "true"');
+  });
+
+  it('prints JSON as a v1 List', () => {
+    expect(JSON.parse(renderJson(objects))).toEqual({ apiVersion: 'v1', kind: 'List', items: objects });
+  });
+});
+
+describe('manifestOptionErrors', () => {
+  it('accepts usable options', () => {
+    expect(manifestOptionErrors(options)).toEqual([]);
+    expect(manifestOptionErrors({ ...options, namespace: 'a', replicas: 1 })).toEqual([]);
+    expect(manifestOptionErrors({ ...options, namespace: 'x'.repeat(63) })).toEqual([]);
+  });
+
+  it.each(['', 'Canvas', '-canvas', 'canvas-', 'can.vas', 'can_vas', 'x'.repeat(64)])('rejects the namespace %j', (namespace) => {
+    expect(manifestOptionErrors({ ...options, namespace })).toEqual([expect.stringContaining(`namespace "${namespace}"`)]);
+  });
+
+  it.each([0, -1, 1.5])('rejects %j replicas', (replicas) => {
+    expect(manifestOptionErrors({ ...options, replicas })).toEqual([`replicas must be a whole number of at least 1, got ${replicas}`]);
+  });
+
+  it.each(['', 'img :1'])('rejects the image %j', (image) => {
+    expect(manifestOptionErrors({ ...options, image })).toEqual([expect.stringContaining('is not a valid image reference')]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(manifestOptionErrors({ namespace: 'A', image: '', replicas: 0 })).toHaveLength(3);
+  });
+});
+
+describe('defaultImage', () => {
+  it('tags the published image with the version', () => {
+    expect(defaultImage('0.1.0')).toBe('ghcr.io/tmforum-oda/kubectl-oda-api:0.1.0');
+  });
+});

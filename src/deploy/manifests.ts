@@ -1,0 +1,174 @@
+// The objects that run the operator in a cluster: a ServiceAccount, least-privilege RBAC
+// and a leader-elected Deployment. Pure: the command prints what this returns.
+import type {
+  KubernetesObject,
+  V1ClusterRole,
+  V1ClusterRoleBinding,
+  V1Deployment,
+  V1EnvVar,
+  V1PolicyRule,
+  V1Role,
+  V1RoleBinding,
+  V1ServiceAccount,
+} from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+
+/** Name of every object, and of the leader-election Lease (the watch command's default). */
+export const OPERATOR_NAME = 'oda-api-operator';
+export const DEFAULT_NAMESPACE = 'canvas';
+export const DEFAULT_REPLICAS = 2;
+export const HEALTH_PORT = 8081;
+
+export const defaultImage = (version: string): string => `ghcr.io/tmforum-oda/kubectl-oda-api:${version}`;
+
+export interface ManifestOptions {
+  /** Where the ServiceAccount, Deployment and Lease live. */
+  namespace: string;
+  image: string;
+  replicas: number;
+}
+
+const LABELS = { 'app.kubernetes.io/name': OPERATOR_NAME };
+const RBAC = 'rbac.authorization.k8s.io';
+
+/**
+ * Cluster-wide, because the operator serves namespaces chosen by globs that can match
+ * namespaces created later. Exactly the verbs the operator uses: a test pins every rule.
+ */
+const CLUSTER_RULES: V1PolicyRule[] = [
+  // Inputs. patch: status on the main resource when the CRD has no status subresource, and the finalizer.
+  { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
+  // Children, written by server-side apply (create for a new object) and deleted when no longer wanted.
+  { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
+  // patch: metrics annotations in the PrometheusAnnotation and DataDogAnnotation modes.
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+];
+
+/** In the install namespace only. resourceNames cannot restrict create, so that rule stands apart. */
+const LEASE_RULES: V1PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
+];
+
+/** The Canvas operator's settings, with the Canvas chart's defaults; the watch command reads them. */
+const CANVAS_ENV: Record<string, string> = {
+  COMPONENT_NAMESPACE: 'components',
+  OPENMETRICS_IMPLEMENTATION: 'ServiceMonitor',
+  APIOPERATORISTIO_PUBLICHOSTNAME: '',
+  APIOPERATORISTIO_COMPONENTGATEWAY: 'component-gateway',
+  LOGGING: '20',
+};
+
+// Kubernetes' DNS-1123 label: what a namespace name must be.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Every problem with the options, one sentence each; empty when they are usable. */
+export function manifestOptionErrors(options: ManifestOptions): string[] {
+  const errors: string[] = [];
+  const { namespace, image, replicas } = options;
+  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+    errors.push(`namespace "${namespace}" is not a valid name (lower-case letters, digits and '-', at most 63 characters)`);
+  }
+  if (!image || /\s/.test(image)) errors.push(`image "${image}" is not a valid image reference`);
+  if (!Number.isInteger(replicas) || replicas < 1) errors.push(`replicas must be a whole number of at least 1, got ${replicas}`);
+  return errors;
+}
+
+const meta = (name: string, namespace?: string) => ({ name, ...(namespace ? { namespace } : {}), labels: { ...LABELS } });
+
+const subject = (namespace: string) => ({ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace });
+
+function deployment({ namespace, image, replicas }: ManifestOptions): V1Deployment {
+  // apiVersion as the server defaults it: fieldRef is atomic, so leaving it out makes a later
+  // server-side apply conflict with an earlier client-side one.
+  const fromPod = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
+  const env: V1EnvVar[] = [
+    ...Object.entries(CANVAS_ENV).map(([name, value]) => ({ name, value })),
+    // POD_NAME identifies this replica in the Lease; POD_NAMESPACE is where the Lease lives.
+    { name: 'POD_NAME', ...fromPod('metadata.name') },
+    { name: 'POD_NAMESPACE', ...fromPod('metadata.namespace') },
+  ];
+  const probe = (path: string) => ({ httpGet: { path, port: 'health' }, periodSeconds: 10 });
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(OPERATOR_NAME, namespace),
+    spec: {
+      replicas,
+      selector: { matchLabels: { ...LABELS } },
+      template: {
+        metadata: {
+          labels: { ...LABELS },
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(HEALTH_PORT),
+            'prometheus.io/path': '/metrics',
+          },
+        },
+        spec: {
+          serviceAccountName: OPERATOR_NAME,
+          // The image's `node` user, numeric so the kubelet can check runAsNonRoot.
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'operator',
+              image,
+              // No --standalone: replicas elect a leader, so only one writes.
+              args: ['watch', '--log-format', 'json', '--health-address', `0.0.0.0:${HEALTH_PORT}`, '--lease-namespace', '$(POD_NAMESPACE)'],
+              env,
+              ports: [{ name: 'health', containerPort: HEALTH_PORT, protocol: 'TCP' }],
+              livenessProbe: probe('/healthz'),
+              readinessProbe: probe('/readyz'),
+              // No CPU limit: throttling would stall the watches; memory is capped.
+              resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Everything to apply, in an order `kubectl apply` can create it in. */
+export function buildManifests(options: ManifestOptions): KubernetesObject[] {
+  const { namespace } = options;
+  const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME, namespace) };
+  const clusterRole: V1ClusterRole = { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: meta(OPERATOR_NAME), rules: CLUSTER_RULES };
+  const clusterRoleBinding: V1ClusterRoleBinding = {
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: meta(OPERATOR_NAME),
+    roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: OPERATOR_NAME },
+    subjects: [subject(namespace)],
+  };
+  const role: V1Role = { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: meta(OPERATOR_NAME, namespace), rules: LEASE_RULES };
+  const roleBinding: V1RoleBinding = {
+    apiVersion: `${RBAC}/v1`,
+    kind: 'RoleBinding',
+    metadata: meta(OPERATOR_NAME, namespace),
+    roleRef: { apiGroup: RBAC, kind: 'Role', name: OPERATOR_NAME },
+    subjects: [subject(namespace)],
+  };
+  return [serviceAccount, clusterRole, clusterRoleBinding, role, roleBinding, deployment(options)];
+}
+
+export function renderYaml(objects: KubernetesObject[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+}
+
+/** A v1 List, as `kubectl get -o json` prints several objects. */
+export function renderJson(objects: KubernetesObject[]): string {
+  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`;
+}
