@@ -70,7 +70,8 @@ export async function loadStores(client: KubeClient, caps: Discovered, metricsMo
     tasks.push(fill(stores.virtualServices, virtualServiceResource(caps.virtualServiceApiVersion.split('/')[1]), [undefined]));
   }
   if (caps.gatewayApiVersion) tasks.push(fill(stores.gateways, gatewayResource(caps.gatewayApiVersion.split('/')[1]), [undefined]));
-  if (caps.serviceMonitorServed && metricsMode === 'ServiceMonitor') tasks.push(fill(stores.serviceMonitors, SERVICE_MONITOR, inScope, true));
+  // Listed in every metrics mode: ServiceMonitors left from the ServiceMonitor mode are pruned.
+  if (caps.serviceMonitorServed) tasks.push(fill(stores.serviceMonitors, SERVICE_MONITOR, inScope, true));
   if (caps.componentServed) tasks.push(fill(stores.components, COMPONENT, inScope, true));
   await Promise.all(tasks);
   // Pods matter in the annotation modes, and wherever an API still holds the finalizer

@@ -75,8 +75,9 @@ export class Controller {
     if (caps.gatewayApiVersion) list.push(['gateways', gatewayResource(version(caps.gatewayApiVersion)!)]);
     if (caps.serviceMonitorServed) list.push(['serviceMonitors', SERVICE_MONITOR]);
     if (caps.componentServed) list.push(['components', COMPONENT]);
-    // Pods only matter when metrics are scraped through pod annotations.
-    if (this.o.settings.metricsMode !== 'ServiceMonitor') list.push(['pods', POD]);
+    // Pods carry the annotation-mode metrics; watched in every mode so annotations left
+    // by an earlier mode are found and removed before the finalizer goes.
+    list.push(['pods', POD]);
     return list;
   }
 

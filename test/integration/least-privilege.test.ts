@@ -1,0 +1,104 @@
+// Least privilege, proven: the RBAC objects `kubectl oda-api manifests` prints are applied
+// as they are, and the operator runs as that ServiceAccount (its token only, leader
+// election on, as the Deployment runs it). Every behaviour must still work.
+import { ChildProcess, spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildManifests, OPERATOR_NAME } from '../../src/deploy/manifests.js';
+import { FIELD_MANAGER } from '../../src/reconcile/constants.js';
+import type { KubeClient } from '../../src/kube/client.js';
+import { adminClient, createNamespace, createPod, createService, deleteNamespace, setPodReady, waitFor, writeTokenKubeconfig } from '../support/cluster.js';
+import { components, createApi, createGateway, getApi, kubectlOdaApi, serviceMonitors } from '../support/canvas.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PATHS: Record<string, (ns: string) => string> = {
+  ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
+  ClusterRole: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+  ClusterRoleBinding: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  Role: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`,
+  RoleBinding: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
+};
+
+let client: KubeClient;
+let ns: string;
+let operator: ChildProcess | undefined;
+let output = '';
+
+beforeAll(() => {
+  client = adminClient();
+});
+afterAll(async () => {
+  operator?.kill('SIGTERM');
+  if (ns) await deleteNamespace(client, ns);
+  for (const kind of ['ClusterRoleBinding', 'ClusterRole']) {
+    await client.request('DELETE', `${PATHS[kind]('')}/${OPERATOR_NAME}`).catch(() => {});
+  }
+});
+
+test('the operator does everything with exactly the ClusterRole and Role of `manifests`', async () => {
+  ns = await createNamespace(client);
+  for (const object of buildManifests({ namespace: ns, image: 'unused', replicas: 1 })) {
+    const path = PATHS[object.kind!];
+    if (path) await client.request('POST', path(ns), { query: { fieldManager: 'oda-api-tests' }, body: object });
+  }
+  const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${OPERATOR_NAME}/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+  });
+  const kubeconfig = writeTokenKubeconfig(token.status.token);
+
+  const { gateway } = await createGateway(client, ns, { ip: '192.0.2.50' });
+  await createService(client, ns, { name: 'impl' });
+  const component = await client.request<{ metadata: { uid: string } }>('POST', components(ns), {
+    body: { apiVersion: 'oda.tmforum.org/v1', kind: 'Component', metadata: { name: 'comp' }, spec: {} },
+  });
+  const owner = { ownerReferences: [{ apiVersion: 'oda.tmforum.org/v1', kind: 'Component', name: 'comp', uid: component.metadata.uid }] };
+  const api = await createApi(client, ns, 'api', {}, owner);
+  await createApi(client, ns, 'metrics', { apiType: 'prometheus', path: `/${ns}/metrics` }, owner);
+  await client.request('PATCH', `${components(ns)}/comp`, {
+    contentType: 'application/merge-patch+json',
+    body: { status: { coreAPIs: [{ name: 'api', uid: api.metadata.uid }] } },
+  });
+
+  const { NODE_ENV: _jest, ...env } = process.env;
+  operator = spawn('kubectl', ['oda-api', 'watch', '-n', ns, '--gateway', gateway, '--lease-namespace', ns, '--health-address', 'none', '--log-format', 'json'], {
+    env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  operator.stdout!.on('data', (d) => (output += d));
+  operator.stderr!.on('data', (d) => (output += d));
+
+  // Leader election with the Role's Lease rights.
+  await waitFor('leadership', async () => output.includes('"msg":"became leader"'), 30_000);
+  // Routing, status, ServiceMonitor, Component roll-up, readiness, Events.
+  await waitFor('both APIs routed with URLs', async () => {
+    const [a, m] = await Promise.all([getApi(client, ns, 'api'), getApi(client, ns, 'metrics')]);
+    return !!a.status?.apiStatus?.url && !!m.status?.apiStatus?.url;
+  });
+  await expect(client.get(`${serviceMonitors(ns)}/metrics`)).resolves.toBeDefined();
+  const pod = await createPod(client, ns, { app: 'impl' });
+  await setPodReady(client, ns, pod, true);
+  await waitFor('ready rolled up into the Component', async () => {
+    const c = await client.get<{ status: { coreAPIs: { ready?: boolean; url?: string }[] } }>(`${components(ns)}/comp`);
+    return c.status.coreAPIs[0].ready === true && c.status.coreAPIs[0].url === `https://192.0.2.50/${ns}/api`;
+  });
+  const events = await client.get<{ items: { source?: { component?: string } }[] }>(`/api/v1/namespaces/${ns}/events`);
+  expect(events.items.some((e) => e.source?.component === FIELD_MANAGER)).toBe(true);
+
+  expect(output).not.toMatch(/forbidden/i);
+  operator.kill('SIGTERM');
+  await new Promise((r) => operator!.once('exit', r));
+  expect(output).toContain('"msg":"stopped"');
+
+  // Switching to pod annotations, as the same ServiceAccount: the ServiceMonitor is pruned,
+  // the pod annotated, the finalizer added; deleting the API takes the annotations off.
+  const annotate = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', gateway, '--metrics-mode', 'PrometheusAnnotation'], { KUBECONFIG: kubeconfig });
+  expect({ code: annotate.code, stderr: annotate.stderr, stdout: annotate.stdout }).toMatchObject({ code: 0, stderr: '' });
+  const annotations = async () => (await client.get<{ metadata: { annotations?: Record<string, string> } }>(`/api/v1/namespaces/${ns}/pods/${pod}`)).metadata.annotations;
+  expect((await annotations())?.['prometheus.io/scrape']).toBe('true');
+  await expect(client.get(`${serviceMonitors(ns)}/metrics`)).rejects.toMatchObject({ status: 404 });
+  await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/metrics`);
+  const cleanup = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', gateway, '--metrics-mode', 'PrometheusAnnotation'], { KUBECONFIG: kubeconfig });
+  expect({ code: cleanup.code, stderr: cleanup.stderr }).toEqual({ code: 0, stderr: '' });
+  expect((await annotations())?.['prometheus.io/scrape']).toBeUndefined();
+  await expect(getApi(client, ns, 'metrics')).rejects.toMatchObject({ status: 404 });
+}, 120_000);
