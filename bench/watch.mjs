@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// The watch operator under a burst: N ExposedAPIs (each with its Service) created at once
+// while `kubectl oda-api watch --standalone` runs. Reports, from the API server's side:
+// per-API latency from create to routed (VirtualService uid and URL in status), median,
+// p95 and p99; the time until all are routed; the operator's write requests during a quiet
+// minute afterwards (the goal is zero); its memory (RSS now and peak) and CPU seconds.
+// Usage: node bench/watch.mjs [N=1000] [quietSeconds=60]   (needs `npm run build` first)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { up, down, installCrds } from '../scripts/cluster.mjs';
+import { KubeClient } from '../dist/kube/client.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const n = Number(process.argv[2] ?? 1000);
+const quietSeconds = Number(process.argv[3] ?? 60);
+const ns = 'components';
+const dir = mkdtempSync(join(tmpdir(), 'oda-api-bench-'));
+
+const pool = async (items, size, fn) => {
+  let next = 0;
+  await Promise.all(Array.from({ length: size }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+};
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const proc = (pid) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(status.match(new RegExp(`${k}:\\s+(\\d+)`))[1]);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024, cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100 };
+};
+/** Write requests the API server served on the operator's resources (from its own metrics). */
+async function serverWrites(client) {
+  const text = await client.request('GET', '/metrics').catch(() => '');
+  let total = 0;
+  const body = typeof text === 'string' ? text : text.message ?? '';
+  for (const line of body.split('\n')) {
+    const m = line.match(/^apiserver_request_total\{(.*)\} (\d+(\.\d+)?)/);
+    if (!m || !/verb="(PATCH|POST|PUT|DELETE|APPLY|CREATE|UPDATE)"/.test(m[1])) continue;
+    if (/resource="(exposedapis|virtualservices|servicemonitors|events|components|pods)"/.test(m[1])) total += Number(m[2]);
+  }
+  return total;
+}
+
+let operator;
+try {
+  const state = await up(dir);
+  installCrds(state.kubeconfig);
+  const admin = KubeClient.load({ kubeconfig: state.kubeconfig });
+  const post = (path, body) => admin.request('POST', path, { body });
+  await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await post(`/apis/networking.istio.io/v1/namespaces/${ns}/gateways`, {
+    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'component-gateway' },
+    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+  });
+  await post(`/api/v1/namespaces/${ns}/services`, {
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway', labels: { istio: 'ingressgateway' } },
+    spec: { type: 'LoadBalancer', selector: { istio: 'ingressgateway' }, ports: [{ name: 'http2', port: 80 }] },
+  });
+  await admin.request('PATCH', `/api/v1/namespaces/${ns}/services/istio-ingressgateway/status`, {
+    contentType: 'application/merge-patch+json', body: { status: { loadBalancer: { ingress: [{ ip: '203.0.113.1' }] } } },
+  });
+
+  operator = spawn(process.execPath, [join(root, 'bin', 'kubectl-oda_api'), 'watch', '--standalone', '-q', '-n', ns, '--health-address', 'none'], {
+    env: { ...process.env, KUBECONFIG: state.kubeconfig }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await new Promise((r) => setTimeout(r, 3000));
+
+  // Observe routing from the API server's side: a watch on ExposedAPIs.
+  const created = new Map();
+  const routedAt = new Map();
+  const list = await admin.get(`/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis`);
+  const watcher = await admin.watch(`/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis`, { resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 3600 }, (type, obj) => {
+    const s = obj.status?.apiStatus;
+    if (s?.uid && s?.url && !routedAt.has(obj.metadata.name)) routedAt.set(obj.metadata.name, Date.now());
+  }, () => {});
+
+  const started = Date.now();
+  await pool(Array.from({ length: n }, (_, i) => `api-${i}`), 32, async (name) => {
+    await post(`/api/v1/namespaces/${ns}/services`, {
+      apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { name } }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] },
+    });
+    created.set(name, Date.now());
+    await post(`/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis`, {
+      apiVersion: 'oda.tmforum.org/v1', kind: 'ExposedAPI', metadata: { name },
+      spec: { name, apiType: 'openapi', implementation: name, path: `/${name}`, port: 8080 },
+    });
+    created.set(name, Date.now());
+  });
+  const createdIn = (Date.now() - started) / 1000;
+  while (routedAt.size < n) await new Promise((r) => setTimeout(r, 200));
+  const allRouted = (Date.now() - started) / 1000;
+  watcher.abort();
+
+  const latencies = [...routedAt].map(([name, at]) => at - created.get(name)).sort((a, b) => a - b);
+  const converged = proc(operator.pid);
+  const writesBefore = await serverWrites(admin);
+  await new Promise((r) => setTimeout(r, quietSeconds * 1000));
+  const writesDuring = (await serverWrites(admin)) - writesBefore;
+  const settled = proc(operator.pid);
+  console.table([{
+    apis: n,
+    'created in s': createdIn.toFixed(1),
+    'all routed after s': allRouted.toFixed(1),
+    'p50 ms': percentile(latencies, 50),
+    'p95 ms': percentile(latencies, 95),
+    'p99 ms': percentile(latencies, 99),
+    [`writes in quiet ${quietSeconds}s`]: writesDuring,
+    'RSS MiB': settled.rssMiB.toFixed(0),
+    'peak RSS MiB': settled.peakMiB.toFixed(0),
+    'CPU s': converged.cpuSeconds.toFixed(1),
+  }]);
+} finally {
+  operator?.kill('SIGTERM');
+  await down(dir);
+}
