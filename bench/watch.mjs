@@ -6,25 +6,14 @@
 // minute afterwards (the goal is zero); its memory (RSS now and peak) and CPU seconds.
 // Usage: node bench/watch.mjs [N=1000] [quietSeconds=60]   (needs `npm run build` first)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { up, down, installCrds } from '../scripts/cluster.mjs';
-import { KubeClient } from '../dist/kube/client.js';
+import { NAMESPACE as ns, pool, startCanvas } from './canvas.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const n = Number(process.argv[2] ?? 1000);
 const quietSeconds = Number(process.argv[3] ?? 60);
-const ns = 'components';
-const dir = mkdtempSync(join(tmpdir(), 'oda-api-bench-'));
-
-const pool = async (items, size, fn) => {
-  let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-};
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const proc = (pid) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -46,24 +35,9 @@ async function serverWrites(client) {
 }
 
 let operator;
+const canvas = await startCanvas();
 try {
-  const state = await up(dir);
-  installCrds(state.kubeconfig);
-  const admin = KubeClient.load({ kubeconfig: state.kubeconfig });
-  const post = (path, body) => admin.request('POST', path, { body });
-  await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await post(`/apis/networking.istio.io/v1/namespaces/${ns}/gateways`, {
-    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'component-gateway' },
-    spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
-  });
-  await post(`/api/v1/namespaces/${ns}/services`, {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway', labels: { istio: 'ingressgateway' } },
-    spec: { type: 'LoadBalancer', selector: { istio: 'ingressgateway' }, ports: [{ name: 'http2', port: 80 }] },
-  });
-  await admin.request('PATCH', `/api/v1/namespaces/${ns}/services/istio-ingressgateway/status`, {
-    contentType: 'application/merge-patch+json', body: { status: { loadBalancer: { ingress: [{ ip: '203.0.113.1' }] } } },
-  });
-
+  const { state, admin } = canvas;
   operator = spawn(process.execPath, [join(root, 'bin', 'kubectl-oda_api'), 'watch', '--standalone', '-q', '-n', ns, '--health-address', 'none'], {
     env: { ...process.env, KUBECONFIG: state.kubeconfig }, stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -80,15 +54,7 @@ try {
 
   const started = Date.now();
   await pool(Array.from({ length: n }, (_, i) => `api-${i}`), 32, async (name) => {
-    await post(`/api/v1/namespaces/${ns}/services`, {
-      apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { name } }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] },
-    });
-    created.set(name, Date.now());
-    await post(`/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis`, {
-      apiVersion: 'oda.tmforum.org/v1', kind: 'ExposedAPI', metadata: { name },
-      spec: { name, apiType: 'openapi', implementation: name, path: `/${name}`, port: 8080 },
-    });
-    created.set(name, Date.now());
+    created.set(name, await canvas.createApi(name));
   });
   const createdIn = (Date.now() - started) / 1000;
   while (routedAt.size < n) await new Promise((r) => setTimeout(r, 200));
@@ -115,5 +81,5 @@ try {
   }]);
 } finally {
   operator?.kill('SIGTERM');
-  await down(dir);
+  await canvas.stop();
 }

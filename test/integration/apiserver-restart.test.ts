@@ -1,19 +1,15 @@
 // Restarting the API server on the same etcd data, on a control plane of this file's own
 // (so other test files sharing the run's cluster are not disturbed).
 import type { KubeClient } from '../../src/kube/client.js';
-import { createNamespace, startPrivateControlPlane, PrivateControlPlane, waitFor } from '../support/cluster.js';
+import { createNamespace, usePrivateControlPlane, waitFor } from '../support/cluster.js';
 
-let cp: PrivateControlPlane;
+const privateCp = usePrivateControlPlane();
 let client: KubeClient;
 let ns: string;
 
 beforeAll(async () => {
-  cp = await startPrivateControlPlane();
-  client = cp.client;
+  client = privateCp().client;
   ns = await createNamespace(client);
-}, 120_000);
-afterAll(async () => {
-  await cp?.stop();
 });
 
 const api = (n: string) => `/apis/oda.tmforum.org/v1/namespaces/${n}/exposedapis`;
@@ -41,7 +37,7 @@ test('watches survive an API server restart: resume from the last resourceVersio
   await client.request('POST', api(ns), { body: exposedApi('before') });
   await waitFor('the first event', async () => seen.length === 1);
 
-  await cp.restartApiServer();
+  await privateCp().restartApiServer();
   await waitFor('the watch to be closed by the restart', async () => closed, 30_000);
   first.abort();
 

@@ -3,7 +3,7 @@
 import { KubeClient, type Query, type WatchHandler } from '../../src/kube/client.js';
 import { Store } from '../../src/kube/store.js';
 import { Informer, type EventType, type RestartReason } from '../../src/runtime/informer.js';
-import { adminClient, createNamespace, deleteNamespace, startPrivateControlPlane, waitFor, type PrivateControlPlane } from '../support/cluster.js';
+import { adminClient, createNamespace, deleteNamespace, usePrivateControlPlane, waitFor } from '../support/cluster.js';
 
 const configMaps = (ns: string) => `/api/v1/namespaces/${ns}/configmaps`;
 
@@ -131,16 +131,10 @@ describe('on the shared cluster', () => {
 });
 
 describe('across an API server restart', () => {
-  let cp: PrivateControlPlane;
-
-  beforeAll(async () => {
-    cp = await startPrivateControlPlane(false);
-  }, 120_000);
-  afterAll(async () => {
-    await cp?.stop();
-  });
+  const privateCp = usePrivateControlPlane(false);
 
   test('recovers, relists on 410 and reports exactly what changed while it was cut off', async () => {
+    const cp = privateCp();
     const admin = cp.client;
     const ns = await createNamespace(admin);
     const other = await createNamespace(admin);

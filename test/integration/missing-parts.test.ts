@@ -4,27 +4,22 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminClient, createNamespace, createService, deleteNamespace, PrivateControlPlane, serviceAccountWithRules, startPrivateControlPlane } from '../support/cluster.js';
+import { adminClient, createNamespace, createService, deleteNamespace, serviceAccountWithRules, usePrivateControlPlane } from '../support/cluster.js';
 import { createApi, createGateway, getVs, kubectlOdaApi } from '../support/canvas.js';
 
 const projectCrds = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'crds');
 
 describe('on a cluster without our CRDs', () => {
-  let cp: PrivateControlPlane;
-  beforeAll(async () => {
-    cp = await startPrivateControlPlane(false);
-  }, 120_000);
-  afterAll(async () => {
-    await cp?.stop();
-  });
+  const privateCp = usePrivateControlPlane(false);
 
   test('a missing ExposedAPI CRD exits 2 with one line saying so', async () => {
-    const r = await kubectlOdaApi(['reconcile', '-A'], { KUBECONFIG: cp.kubeconfig });
+    const r = await kubectlOdaApi(['reconcile', '-A'], { KUBECONFIG: privateCp().kubeconfig });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('error: the ExposedAPI CRD (exposedapis.oda.tmforum.org, version v1) is not installed in this cluster');
   });
 
   test('a missing ServiceMonitor CRD fails only the metrics APIs, saying what is missing', async () => {
+    const cp = privateCp();
     const { installCrds } = await import('../../scripts/cluster.mjs');
     const dir = mkdtempSync(join(tmpdir(), 'oda-api-crds-'));
     for (const f of ['oda-exposedapis.yaml', 'oda-components.yaml', 'istio-virtualservices.yaml', 'istio-gateways.yaml']) copyFileSync(join(projectCrds, f), join(dir, f));

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeClient } from '../../src/kube/client.js';
-import { adminClient, createNamespace, createService, deleteNamespace, kubeconfigPath, PrivateControlPlane, startPrivateControlPlane, waitFor } from '../support/cluster.js';
+import { adminClient, createNamespace, createService, deleteNamespace, kubeconfigPath, usePrivateControlPlane, waitFor } from '../support/cluster.js';
 import { createApi, createGateway, getApi } from '../support/canvas.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -97,15 +97,10 @@ describe('on the shared control plane', () => {
 });
 
 describe('on a private control plane', () => {
-  let cp: PrivateControlPlane;
-  beforeAll(async () => {
-    cp = await startPrivateControlPlane();
-  }, 120_000);
-  afterAll(async () => {
-    await cp?.stop();
-  });
+  const privateCp = usePrivateControlPlane();
 
   test('the API server restarted mid-run: the operator recovers (relisting on 410) and loses nothing', async () => {
+    const cp = privateCp();
     const ns = await createNamespace(cp.client);
     const { gateway } = await createGateway(cp.client, ns, { ip: '192.0.2.10' });
     await createService(cp.client, ns, { name: 'impl' });

@@ -196,6 +196,21 @@ export interface PrivateControlPlane {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts a private control plane before the tests of the enclosing describe (or file) and
+ * stops it after them; call the returned function inside tests to reach it.
+ */
+export function usePrivateControlPlane(crds?: string | false): () => PrivateControlPlane {
+  let cp: PrivateControlPlane | undefined;
+  beforeAll(async () => {
+    cp = await startPrivateControlPlane(crds);
+  }, 120_000);
+  afterAll(async () => {
+    await cp?.stop();
+  });
+  return () => cp!;
+}
+
 /** `crds`: a folder of CRD files to install (default: the run's CRDs), or false for none. */
 export async function startPrivateControlPlane(crds?: string | false): Promise<PrivateControlPlane> {
   const { up, down, installCrds } = await import('../../scripts/cluster.mjs');
