@@ -4,6 +4,7 @@
 import { Errors } from '@oclif/core';
 import { ApiError, ConnectionError } from '../kube/client.js';
 import { MissingCrdError } from '../kube/discovery.js';
+import { LeaseForbiddenError } from '../runtime/leader.js';
 
 /** Exit code for usage errors, an unreachable cluster and a missing CRD (as kubectl uses 1, diff >1). */
 export const EXIT_USAGE = 2;
@@ -20,7 +21,7 @@ export class UserError extends Error {
 
 export function describeFailure(err: unknown): { message: string; exitCode: number; stack?: string } {
   if (err instanceof UserError) return { message: err.message, exitCode: err.exitCode };
-  if (err instanceof ConnectionError || err instanceof MissingCrdError) return { message: err.message, exitCode: EXIT_USAGE };
+  if (err instanceof ConnectionError || err instanceof MissingCrdError || err instanceof LeaseForbiddenError) return { message: err.message, exitCode: EXIT_USAGE };
   if (err instanceof ApiError) {
     const what = err.status === 403 ? 'forbidden' : `${err.status} ${err.reason}`;
     return { message: `${what}: ${err.message}`, exitCode: EXIT_USAGE };

@@ -3,8 +3,7 @@
 // only bound from below, using timestamps the store records, so load cannot fail them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, ConnectionError, type RequestOptions } from '../kube/client.js';
-import { UserError } from '../cli/errors.js';
-import { LeaderElector, microTime, type LeaderElectorOptions } from './leader.js';
+import { LeaderElector, microTime, type LeaderElectorOptions, LeaseForbiddenError } from './leader.js';
 
 const NS = 'operators';
 const NAME = 'oda-api';
@@ -259,7 +258,7 @@ it('reports a forbidden Lease as a clear error and never leads', async () => {
     () => undefined,
     (err) => err,
   );
-  expect(error).toBeInstanceOf(UserError);
+  expect(error).toBeInstanceOf(LeaseForbiddenError);
   expect(error.message).toBe(
     'leader election on lease operators/oda-api is forbidden (403): leases.coordination.k8s.io "oda-api" is forbidden: User "x" cannot get resource "leases"; ' +
       'grant get, create and update on leases.coordination.k8s.io in namespace operators, or run with --standalone',
@@ -279,7 +278,7 @@ it('steps down (awaiting the caller) and rejects when RBAC is revoked while lead
   });
   await until('a to lead', () => a.elector.isLeader());
   a.client.broken = new ApiError(403, 'Forbidden', 'forbidden', 'GET', PATH);
-  await expect(a.running).rejects.toThrow(UserError);
+  await expect(a.running).rejects.toThrow(LeaseForbiddenError);
   expect(drained).toBe(true);
   expect(a.elector.isLeader()).toBe(false);
 });

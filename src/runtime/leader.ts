@@ -4,7 +4,6 @@
 // clock, so clock skew between replicas cannot cause two leaders.
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError, type KubeClient } from '../kube/client.js';
-import { UserError } from '../cli/errors.js';
 import type { Logger } from './log.js';
 
 export interface LeaderElectorOptions {
@@ -42,6 +41,9 @@ interface Lease {
 
 /** Standbys spread their attempts by up to this fraction of the retry period, so they don't move in lock-step. */
 const JITTER = 0.2;
+
+/** RBAC does not let us use the Lease: retrying cannot help, the user must act. */
+export class LeaseForbiddenError extends Error {}
 
 export class LeaderElector {
   private readonly client: Pick<KubeClient, 'request'>;
@@ -98,7 +100,7 @@ export class LeaderElector {
 
   /**
    * Campaigns until stopped: acquires the lease when free or expired, then renews it.
-   * Resolves after stop(); rejects (with a UserError) when RBAC forbids using the Lease.
+   * Resolves after stop(); rejects (with a LeaseForbiddenError) when RBAC forbids using the Lease.
    */
   run(): Promise<void> {
     if (this.campaign) throw new Error('leader election: run() may be called only once');
@@ -157,7 +159,7 @@ export class LeaderElector {
     } catch (err) {
       // Retrying cannot fix RBAC; anything else (outage, conflict storm, 5xx) is retried.
       if (err instanceof ApiError && err.status === 403) {
-        throw new UserError(
+        throw new LeaseForbiddenError(
           `leader election on ${this.where} is forbidden (403): ${err.message}; ` +
             `grant get, create and update on leases.coordination.k8s.io in namespace ${this.namespace}, or run with --standalone`,
         );

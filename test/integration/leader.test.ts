@@ -1,8 +1,7 @@
 // Leader election against the real API server: Lease creation and optimistic
 // concurrency, takeover after a crash, handover on release, and RBAC.
 import { KubeClient } from '../../src/kube/client.js';
-import { UserError } from '../../src/cli/errors.js';
-import { LeaderElector } from '../../src/runtime/leader.js';
+import { LeaderElector, LeaseForbiddenError } from '../../src/runtime/leader.js';
 import { adminClient, createNamespace, deleteNamespace, tokenClient, waitFor } from '../support/cluster.js';
 
 const LEASE = 'oda-api-operator';
@@ -130,7 +129,7 @@ describe('RBAC', () => {
       () => undefined,
       (err) => err,
     );
-    expect(error).toBeInstanceOf(UserError);
+    expect(error).toBeInstanceOf(LeaseForbiddenError);
     expect(error.message).toContain(`leader election on lease ${ns}/${LEASE} is forbidden (403)`);
     expect(error.message).toContain(`system:serviceaccount:${ns}:nobody`);
     expect(error.message).toContain(`grant get, create and update on leases.coordination.k8s.io in namespace ${ns}`);
