@@ -34,6 +34,31 @@ async function serverWrites(client) {
   return total;
 }
 
+/** Plays the kubelet: flips a pod behind the API's Service and times the status following it. */
+async function readinessFlips(admin, name, times) {
+  const pods = `/api/v1/namespaces/${ns}/pods`;
+  await admin.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'bench-node' } } }).catch(() => {});
+  await admin.request('POST', pods, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-pod`, labels: { app: name } }, spec: { nodeName: 'bench-node', containers: [{ name: 'c', image: 'x' }] } } });
+  const up = [];
+  const down = [];
+  for (let i = 0; i < times; i++) {
+    for (const ready of [true, false]) {
+      const started = Date.now();
+      await admin.request('PATCH', `${pods}/${name}-pod/status`, {
+        contentType: 'application/merge-patch+json',
+        body: { status: { phase: 'Running', podIP: '10.244.0.9', podIPs: [{ ip: '10.244.0.9' }], conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } },
+      });
+      for (;;) {
+        const api = await admin.get(`/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/${name}`);
+        if (api.status?.implementation?.ready === ready) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      (ready ? up : down).push(Date.now() - started);
+    }
+  }
+  return { up: up.sort((a, b) => a - b), down: down.sort((a, b) => a - b) };
+}
+
 let operator;
 const canvas = await startCanvas();
 try {
@@ -62,6 +87,7 @@ try {
   watcher.abort();
 
   const latencies = [...routedAt].map(([name, at]) => at - created.get(name)).sort((a, b) => a - b);
+  const flips = await readinessFlips(admin, 'api-0', 5);
   const converged = proc(operator.pid);
   const writesBefore = await serverWrites(admin);
   await new Promise((r) => setTimeout(r, quietSeconds * 1000));
@@ -78,6 +104,8 @@ try {
     'RSS MiB': settled.rssMiB.toFixed(0),
     'peak RSS MiB': settled.peakMiB.toFixed(0),
     'CPU s': converged.cpuSeconds.toFixed(1),
+    'pod ready -> status ms (median)': percentile(flips.up, 50),
+    'pod not ready -> status ms (median)': percentile(flips.down, 50),
   }]);
 } finally {
   operator?.kill('SIGTERM');
