@@ -1,0 +1,87 @@
+// `kubectl oda-api status`: URL and readiness of the selected APIs from one-shot LISTs
+// (nothing is written), optionally waiting until all are usable, or for one named API
+// the walk along its chain to the first broken link. Returns the exit code.
+import type { Settings } from '../reconcile/types.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Scope } from '../kube/load.js';
+import type { StoreView } from '../kube/view.js';
+import { diagnose } from './diagnose.js';
+import { formatDiagnosis, formatStatus, pendingLines, type OutputFormat } from './format.js';
+import { isAvailable, selectApis, statusItem, type StatusItem } from './items.js';
+import type { PodInfo } from './links.js';
+import { loadView } from './load.js';
+import { formatDuration, pollUntil } from './wait.js';
+
+export interface StatusOptions {
+  client: KubeClient;
+  settings: Settings;
+  scope: Scope;
+  names: string[];
+  output: OutputFormat;
+  /** Wait until every selected API is usable, for at most timeoutMs. */
+  wait: boolean;
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+interface Snapshot {
+  items: StatusItem[];
+  missing: string[];
+}
+
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
+const allAvailable = (s: Snapshot) => s.missing.length === 0 && s.items.every(isAvailable);
+
+async function snapshot(o: StatusOptions): Promise<Snapshot> {
+  const view = await loadView(o.client, o.settings, o.scope);
+  const { apis, missing } = selectApis(view.stores.exposedApis.list(), o.scope.matches, o.names);
+  return { items: apis.map(statusItem), missing };
+}
+
+export async function statusCommand(o: StatusOptions): Promise<number> {
+  if (o.names.length === 1 && !o.wait && o.output === 'table') return walk(o, o.names[0]);
+  if (!o.wait) {
+    const s = await snapshot(o);
+    for (const name of s.missing) err(`ExposedAPI "${name}" not found in the selected namespaces\n`);
+    out(formatStatus(s.items, s.missing, o.output));
+    return allAvailable(s) ? 0 : 1;
+  }
+  // The first read must work (a wrong kubeconfig is an error at once); later failures are
+  // retried until the deadline, as the cluster may just be busy.
+  let last = await snapshot(o);
+  const check = async () => (last = await snapshot(o).catch(() => last));
+  const result = await pollUntil(check, allAvailable, { timeoutMs: o.timeoutMs, intervalMs: o.intervalMs ?? 1000 });
+  if (result.done || o.output !== 'table') out(formatStatus(result.value.items, result.value.missing, o.output));
+  if (result.done) return 0;
+  const pending = pendingLines(result.value.items, result.value.missing);
+  err(`timed out after ${formatDuration(o.timeoutMs)} waiting for ${pending.length} of ${result.value.items.length + result.value.missing.length} ExposedAPIs:\n`);
+  for (const line of pending) err(`  ${line}\n`);
+  return 1;
+}
+
+/** Pods selected by the implementation Service, read for the walk; undefined when not readable. */
+async function podsOf(o: StatusOptions, view: StoreView, namespace: string, implementation: string): Promise<PodInfo[] | undefined> {
+  const selector = view.service(namespace, implementation)?.spec?.selector;
+  if (!selector || Object.keys(selector).length === 0) return undefined;
+  const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const list = await o.client.get<{ items: PodInfo[] }>(`/api/v1/namespaces/${namespace}/pods`, { labelSelector }).catch(() => undefined);
+  return list?.items;
+}
+
+async function walk(o: StatusOptions, name: string): Promise<number> {
+  const view = await loadView(o.client, o.settings, o.scope);
+  const { apis } = selectApis(view.stores.exposedApis.list(), o.scope.matches, [name]);
+  if (apis.length === 0) {
+    err(`ExposedAPI "${name}" not found in the selected namespaces\n`);
+    return 1;
+  }
+  let available = true;
+  for (const api of apis) {
+    const pods = await podsOf(o, view, api.metadata.namespace ?? '', String(api.spec.implementation ?? ''));
+    const d = diagnose(api, view, o.settings, pods, new Date());
+    out(formatDiagnosis(d));
+    available &&= d.available;
+  }
+  return available ? 0 : 1;
+}

@@ -1,0 +1,62 @@
+// How `status` prints: a table for people, a stable JSON/YAML document for scripts, one
+// line per pending API after a failed wait, and the "why not ready" walk.
+import chalk from 'chalk';
+import { stringify } from 'yaml';
+import type { Diagnosis } from './diagnose.js';
+import { isAvailable, type StatusItem } from './items.js';
+import type { Mark } from './links.js';
+
+export type OutputFormat = 'table' | 'json' | 'yaml';
+
+/** The documented shape of `status -o json|yaml` (see docs/dashboard.md). */
+export function statusDocument(items: readonly StatusItem[], missing: readonly string[]) {
+  return {
+    apiVersion: 'oda-api.tmforum.org/v1',
+    kind: 'StatusReport',
+    items: items.map((i) => ({
+      namespace: i.namespace,
+      name: i.name,
+      url: i.url ?? null,
+      ready: i.ready,
+      available: isAvailable(i),
+      reason: i.reason ?? null,
+      message: i.message ?? null,
+      conditions: i.conditions,
+    })),
+    missing,
+  };
+}
+
+function table(items: readonly StatusItem[]): string {
+  if (items.length === 0) return 'No ExposedAPIs found.\n';
+  const rows = items.map((i) => [i.namespace, i.name, i.url ?? '<pending>', String(i.ready), i.reason ? `${i.reason}: ${i.message}` : '']);
+  const header = ['NAMESPACE', 'NAME', 'URL', 'READY', 'REASON'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[], colour = (s: string) => s) => colour(cells.map((cell, c) => cell.padEnd(widths[c])).join('   ').trimEnd());
+  return [line(header), ...rows.map((r, n) => line(r, isAvailable(items[n]) ? undefined : chalk.yellow))].join('\n') + '\n';
+}
+
+export function formatStatus(items: readonly StatusItem[], missing: readonly string[], format: OutputFormat): string {
+  if (format === 'json') return JSON.stringify(statusDocument(items, missing), null, 2) + '\n';
+  if (format === 'yaml') return stringify(statusDocument(items, missing));
+  return table(items);
+}
+
+/** `namespace/name: Reason: message`, one per API that is not available. */
+export function pendingLines(items: readonly StatusItem[], missing: readonly string[]): string[] {
+  return [
+    ...items.filter((i) => !isAvailable(i)).map((i) => `${i.namespace}/${i.name}: ${i.reason}: ${i.message}`),
+    ...missing.map((name) => `${name}: NotFound: no ExposedAPI of that name in the selected namespaces`),
+  ];
+}
+
+const MARK: Record<Mark, string> = { ok: '✓', broken: '✗', skipped: '-' };
+const PAINT: Record<Mark, (s: string) => string> = { ok: chalk.green, broken: chalk.red, skipped: chalk.gray };
+
+export function formatDiagnosis(d: Diagnosis): string {
+  const width = Math.max(...d.links.map((l) => l.name.length));
+  const lines = d.links.map((l) => `  ${PAINT[l.mark](MARK[l.mark])} ${l.name.padEnd(width)}  ${l.fact}`);
+  const healthy = d.available && d.links.every((l) => l.mark !== 'broken');
+  const last = healthy ? chalk.green(`✓ ${d.summary}`) : chalk.red(`✗ ${d.summary}`);
+  return [`ExposedAPI ${d.key}`, ...lines, last].join('\n') + '\n';
+}

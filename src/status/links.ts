@@ -1,0 +1,108 @@
+// The links of the "why is my API not ready?" chain, each judged from the cluster view,
+// the engine's result on it and (for pods) a targeted read. Pure.
+import { gatewayAddress, isMetricsApi, type ApiSpec } from '../reconcile/index.js';
+import type { Action, ClusterView, Condition, EndpointSlice, ReconcileResult, Settings } from '../reconcile/types.js';
+
+export type Mark = 'ok' | 'broken' | 'skipped';
+
+export interface Link {
+  name: string;
+  mark: Mark;
+  fact: string;
+}
+
+/** A Pod as far as readiness goes. */
+export interface PodInfo {
+  metadata: { name: string; deletionTimestamp?: string };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+export const ok = (name: string, fact: string): Link => ({ name, mark: 'ok', fact });
+export const broken = (name: string, fact: string): Link => ({ name, mark: 'broken', fact });
+export const skipped = (name: string, fact: string): Link => ({ name, mark: 'skipped', fact });
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const condition = (result: ReconcileResult, type: string): Condition | undefined => result.status.conditions?.find((c) => c.type === type);
+
+export function serviceLink(view: ClusterView, ns: string, spec: ApiSpec): Link {
+  const service = view.service(ns, spec.implementation);
+  if (!service) return broken('service', `Service ${spec.implementation} not found in namespace ${ns}`);
+  const ports = service.spec?.ports ?? [];
+  const port = ports.find((p) => p.port === spec.port);
+  if (!port) return broken('service', `Service ${spec.implementation} has no port ${spec.port} (it has ${ports.map((p) => p.port).join(', ') || 'none'})`);
+  return ok('service', `Service ${spec.implementation} exists with port ${spec.port}${port.name ? ` (${port.name})` : ''}`);
+}
+
+/** `pods` is undefined when they could not be read (or there is no selector to read them by). */
+export function podsLink(view: ClusterView, ns: string, spec: ApiSpec, pods: readonly PodInfo[] | undefined): Link {
+  const service = view.service(ns, spec.implementation);
+  if (!service) return skipped('pods', 'no Service to select them');
+  const selector = Object.entries(service.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  if (!selector) return skipped('pods', `Service ${spec.implementation} has no selector: its endpoints are managed by hand`);
+  if (!pods) return skipped('pods', 'pods could not be read');
+  const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+  const ready = live.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  if (live.length === 0) return broken('pods', `no pods match ${selector}`);
+  const fact = `${plural(live.length, 'pod')} match ${selector}, ${ready === 0 ? 'none' : ready} ready`;
+  return ready === 0 ? broken('pods', fact) : ok('pods', fact);
+}
+
+const isReady = (e: NonNullable<EndpointSlice['endpoints']>[number]) => e.conditions?.ready !== false;
+
+export function endpointsLink(view: ClusterView, ns: string, spec: ApiSpec): Link {
+  const slices = view.endpointSlices(ns, spec.implementation);
+  const endpoints = slices.flatMap((s) => s.endpoints ?? []);
+  const ready = endpoints.filter(isReady).length;
+  const where = `${plural(endpoints.length, 'endpoint')} in ${plural(slices.length, 'EndpointSlice')}`;
+  if (ready === 0) return broken('endpoints', `Service ${spec.implementation} has no ready endpoints (${where})`);
+  return ok('endpoints', `${ready} ready of ${where}`);
+}
+
+export function gatewayLink(view: ClusterView, settings: Settings, spec: ApiSpec): Link {
+  if (spec.hostname) return ok('gateway', `host ${spec.hostname} from spec.hostname`);
+  if (settings.publicHostname) return ok('gateway', `host ${settings.publicHostname} from the public hostname setting`);
+  const service = view.gatewayService();
+  if (!service) return broken('gateway', `no ingress gateway Service found for gateway ${settings.gateway}`);
+  const name = `${service.metadata.namespace}/${service.metadata.name}`;
+  const host = gatewayAddress(service).host;
+  if (host === undefined) return broken('gateway', `ingress gateway Service ${name} has no external address yet`);
+  return ok('gateway', `ingress gateway Service ${name} has address ${host}`);
+}
+
+/** A child against the engine's plan: missing, differing or matching. */
+function childLink(link: string, kind: string, result: ReconcileResult): Link {
+  const what = `${kind} ${result.namespace}/${result.name}`;
+  const apply = result.actions.find((a): a is Extract<Action, { type: 'apply' }> => a.type === 'apply' && a.object.kind === kind);
+  if (apply?.change === 'create') return broken(link, `${what} does not exist yet (no operator has reconciled this API)`);
+  if (apply) return broken(link, `${what} differs from the desired state`);
+  return ok(link, `${what} matches the desired state`);
+}
+
+export function routeLink(result: ReconcileResult): Link {
+  const routed = condition(result, 'Routed');
+  if (routed?.status === 'False') return broken('route', routed.message);
+  return childLink('route', 'VirtualService', result);
+}
+
+export function metricsLink(spec: ApiSpec, settings: Settings, result: ReconcileResult): Link {
+  if (!isMetricsApi(spec.apiType)) return skipped('metrics', 'not a metrics API');
+  const configured = condition(result, 'MetricsConfigured');
+  if (configured?.status === 'False') return broken('metrics', configured.message);
+  if (settings.metricsMode === 'ServiceMonitor') return childLink('metrics', 'ServiceMonitor', result);
+  const pods = result.actions.filter((a) => a.type === 'annotatePod').length;
+  if (pods > 0) return broken('metrics', `${plural(pods, 'pod')} lack the ${settings.metricsMode} scrape annotations`);
+  return ok('metrics', configured?.message ?? 'pods are annotated');
+}
+
+export function componentLink(view: ClusterView, result: ReconcileResult, parent: string | undefined): Link {
+  if (parent === undefined) return skipped('component', 'not part of a Component');
+  if (!view.component(result.namespace, parent)) return broken('component', `Component ${parent} not found`);
+  if (result.actions.some((a) => a.type === 'patchComponent')) return broken('component', `the entry in Component ${parent} does not show this API's URL and readiness yet`);
+  if (result.requeueAfterMs !== undefined) return broken('component', `Component ${parent} has no entry for this API yet (the Component operator adds it)`);
+  return ok('component', `Component ${parent} lists this API with its URL and readiness`);
+}
+
+export function statusLink(result: ReconcileResult): Link {
+  if (result.actions.some((a) => a.type === 'writeStatus')) return broken('status', 'the status differs from the desired state (no operator has caught up)');
+  return ok('status', 'the status is up to date');
+}
