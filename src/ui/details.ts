@@ -1,0 +1,59 @@
+// The details of one API for the dashboard's pane: its conditions as the engine sees them,
+// each child and whether it matches the desired state (the engine's plan would write it
+// if not), and its URLs. Pure; Events are fetched separately when the pane opens.
+import { parentComponentName, reconcile } from '../reconcile/index.js';
+import type { Action, ClusterView, Condition, ExposedAPI, Settings } from '../reconcile/types.js';
+
+export type ChildState = 'matches' | 'differs' | 'missing' | 'unwanted';
+
+export interface ChildLine {
+  what: string;
+  state: ChildState;
+}
+
+export interface Details {
+  key: string;
+  url?: string;
+  developerUI?: string;
+  conditions: Condition[];
+  children: ChildLine[];
+}
+
+type Kind = 'VirtualService' | 'ServiceMonitor';
+
+function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[], live: unknown): ChildLine | undefined {
+  const what = `${kind} ${ns}/${name}`;
+  for (const a of actions) {
+    if (a.type === 'apply' && a.object.kind === kind) return { what, state: a.change === 'create' ? 'missing' : 'differs' };
+    if (a.type === 'delete' && a.kind === kind) return { what, state: 'unwanted' };
+  }
+  return live === undefined ? undefined : { what, state: 'matches' };
+}
+
+function componentLine(api: ExposedAPI, actions: readonly Action[], retrying: boolean): ChildLine | undefined {
+  const parent = parentComponentName(api);
+  if (parent === undefined) return undefined;
+  const what = `Component ${api.metadata.namespace}/${parent} entry`;
+  if (actions.some((a) => a.type === 'patchComponent')) return { what, state: 'differs' };
+  return { what, state: retrying ? 'missing' : 'matches' };
+}
+
+export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Settings, now: Date): Details {
+  const result = reconcile(api, view, settings, now);
+  const { namespace: ns, name, actions } = result;
+  const children = [
+    view.capabilities.virtualServiceApiVersion ? childOf('VirtualService', ns, name, actions, view.virtualService(ns, name)) : undefined,
+    view.capabilities.serviceMonitorServed ? childOf('ServiceMonitor', ns, name, actions, view.serviceMonitor(ns, name)) : undefined,
+  ].filter((c): c is ChildLine => c !== undefined);
+  const pods = actions.filter((a) => a.type === 'annotatePod').length;
+  if (pods > 0) children.push({ what: `metrics annotations on ${pods} pod${pods === 1 ? '' : 's'}`, state: 'differs' });
+  const component = componentLine(api, actions, result.requeueAfterMs !== undefined);
+  if (component) children.push(component);
+  children.push({ what: 'ExposedAPI status', state: actions.some((a) => a.type === 'writeStatus') ? 'differs' : 'matches' });
+
+  const details: Details = { key: `${ns}/${name}`, conditions: result.status.conditions ?? [], children };
+  const apiStatus = result.status.apiStatus;
+  if (apiStatus?.url) details.url = apiStatus.url;
+  if (apiStatus?.developerUI) details.developerUI = apiStatus.developerUI;
+  return details;
+}
