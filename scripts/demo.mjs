@@ -1,32 +1,77 @@
 #!/usr/bin/env node
 // `npm run demo`: a small Canvas on a fresh local control plane, with the operator
-// running, so a newcomer sees URLs and readiness arrive. The demo plays the cloud (the
-// gateway gets an address after a few seconds) and the kubelet (pods turn ready over
-// time). Ctrl-C stops everything and removes the control plane.
+// running, so a newcomer sees URLs and readiness arrive. On a terminal it opens the
+// dashboard with the operator in it; in a pipe it runs the operator here and prints each
+// API's URL and readiness as they change. The demo plays the cloud (the gateway gets an
+// address after a few seconds) and the kubelet (pods turn ready over time). Leaving the
+// dashboard (q) or Ctrl-C stops everything and removes the control plane.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { up, down, installCrds } from './cluster.mjs';
 import { KubeClient } from '../dist/kube/client.js';
 import { startOperator } from '../dist/operator/run.js';
 import { createLogger } from '../dist/runtime/log.js';
 
 const ns = 'components';
+const gateway = 'component-gateway';
 const dir = mkdtempSync(join(tmpdir(), 'oda-api-demo-'));
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'kubectl-oda_api');
+const interactive = process.stdout.isTTY && process.stdin.isTTY;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The story is told on the dashboard itself; printed only when there is no dashboard.
+const say = (line) => interactive || console.log(line);
 let operator;
+let dashboard;
 let stopping = false;
 
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
+  if (dashboard && dashboard.exitCode === null) {
+    dashboard.kill('SIGTERM'); // it leaves the screen as it found it
+    await once(dashboard, 'exit');
+  }
   console.log('\nstopping the operator and the control plane...');
   await operator?.stop().catch(() => {});
   await down(dir);
   process.exit(code);
 }
-process.on('SIGINT', () => stop(0));
+// With the dashboard open, Ctrl-C reaches it as a key and it exits; we clean up after it.
+process.on('SIGINT', () => dashboard || stop(0));
 process.on('SIGTERM', () => stop(0));
+
+/** The dashboard with the operator in it, on this terminal; the demo ends when it does. */
+function openDashboard(kubeconfig) {
+  dashboard = spawn(process.execPath, [bin, 'dashboard', '--operator', '-n', ns], {
+    stdio: 'inherit',
+    env: { ...process.env, KUBECONFIG: kubeconfig, APIOPERATORISTIO_COMPONENTGATEWAY: gateway },
+  });
+  dashboard.once('exit', (code) => stop(code ?? 0));
+}
+
+/** The operator in this process, printing each API's URL and readiness when they change. */
+async function runOperatorHere(kube) {
+  const log = createLogger({ level: 'warning', format: 'plain', color: false });
+  operator = await startOperator({
+    client: kube,
+    settings: { metricsMode: 'ServiceMonitor', gateway, scrapeInterval: '15s' },
+    scope: { matches: (n) => n === ns, literal: [ns], description: ns },
+    log,
+    standalone: true,
+    leaseNamespace: ns,
+  });
+  const last = new Map();
+  operator.controller.onResult((key, r) => {
+    const line = `${r.url ?? '(no URL yet)'}  ready=${r.ready}${r.message ? `  ${r.outcome}: ${r.message}` : ''}`;
+    if (last.get(key) === line) return;
+    last.set(key, line);
+    console.log(`${new Date().toISOString().slice(11, 19)}  ${key.padEnd(56)} ${line}`);
+  });
+}
 
 const components = [
   { name: 'productcatalog', apis: [['productcatalogmanagement', 'openapi', '/productcatalog/tmf-api/productCatalogManagement/v4'], ['partyrole', 'openapi', '/productcatalog/tmf-api/partyRoleManagement/v4'], ['metrics', 'prometheus', '/productcatalog/metrics']] },
@@ -49,27 +94,13 @@ try {
     spec: { type: 'LoadBalancer', selector: { istio: 'ingressgateway' }, ports: [{ name: 'http2', port: 80 }, { name: 'https', port: 443 }] },
   });
   await create(`/apis/networking.istio.io/v1/namespaces/${ns}/gateways`, {
-    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'component-gateway' },
+    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: gateway },
     spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
   });
 
-  const log = createLogger({ level: 'warning', format: 'plain', color: process.stderr.isTTY && !process.env.NO_COLOR });
-  operator = await startOperator({
-    client: kube,
-    settings: { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', scrapeInterval: '15s' },
-    scope: { matches: (n) => n === ns, literal: [ns], description: ns },
-    log,
-    standalone: true,
-    leaseNamespace: ns,
-  });
-  const last = new Map();
-  operator.controller.onResult((key, r) => {
-    const line = `${r.url ?? '(no URL yet)'}  ready=${r.ready}${r.message ? `  ${r.outcome}: ${r.message}` : ''}`;
-    if (last.get(key) === line) return;
-    last.set(key, line);
-    console.log(`${new Date().toISOString().slice(11, 19)}  ${key.padEnd(56)} ${line}`);
-  });
-  console.log('operator running; creating two Components with three ExposedAPIs each...\n');
+  if (interactive) openDashboard(state.kubeconfig);
+  else await runOperatorHere(kube);
+  say('operator running; creating two Components with three ExposedAPIs each...\n');
 
   const pods = [];
   for (const c of components) {
@@ -100,19 +131,19 @@ try {
   }
 
   await sleep(4000);
-  console.log('\n(the cloud) the ingress gateway gets its external address\n');
+  say('\n(the cloud) the ingress gateway gets its external address\n');
   await kube.request('PATCH', '/api/v1/namespaces/istio-system/services/istio-ingressgateway/status', {
     contentType: 'application/merge-patch+json', body: { status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } },
   });
   for (const [i, pod] of pods.entries()) {
     await sleep(4000);
-    console.log(`\n(the kubelet) pod ${pod} turns ready\n`);
+    say(`\n(the kubelet) pod ${pod} turns ready\n`);
     await kube.request('PATCH', `/api/v1/namespaces/${ns}/pods/${pod}/status`, {
       contentType: 'application/merge-patch+json',
       body: { status: { phase: 'Running', podIP: `10.244.0.${i + 10}`, podIPs: [{ ip: `10.244.0.${i + 10}` }], conditions: [{ type: 'Ready', status: 'True' }] } },
     });
   }
-  console.log('\nall set. Try: kubectl get exposedapis -n components  (Ctrl-C to stop)');
+  say('\nall set. Try: kubectl get exposedapis -n components  (Ctrl-C to stop)');
   await new Promise(() => {});
 } catch (err) {
   console.error(`demo: ${err.message}`);

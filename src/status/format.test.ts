@@ -16,6 +16,11 @@ test('the table shows URL, readiness and the reason for what is not available', 
   expect(formatStatus([], [], 'table')).toBe('No ExposedAPIs found.\n');
 });
 
+test('READY in the table means usable: ready pods behind a route held by another API are not enough', () => {
+  const conflict: StatusItem = { namespace: 'ns', name: 'dup', ready: true, reason: 'Conflict', message: 'the route is held by ns/up', conditions: [] };
+  expect(formatStatus([conflict], [], 'table').split('\n')[1]).toMatch(/^ns\s+dup\s+<pending>\s+false\s+Conflict: /);
+});
+
 test('json and yaml carry the same stable document', () => {
   const doc = statusDocument(items, ['gone']);
   expect(doc).toMatchObject({ apiVersion: 'oda-api.tmforum.org/v1', kind: 'StatusReport', missing: ['gone'] });

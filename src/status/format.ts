@@ -8,7 +8,7 @@ import type { Mark } from './links.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
-/** The documented shape of `status -o json|yaml` (see docs/dashboard.md). */
+/** The documented shape of `status -o json|yaml` (documented in the README). */
 export function statusDocument(items: readonly StatusItem[], missing: readonly string[]) {
   return {
     apiVersion: 'oda-api.tmforum.org/v1',
@@ -29,7 +29,9 @@ export function statusDocument(items: readonly StatusItem[], missing: readonly s
 
 function table(items: readonly StatusItem[]): string {
   if (items.length === 0) return 'No ExposedAPIs found.\n';
-  const rows = items.map((i) => [i.namespace, i.name, i.url ?? '<pending>', String(i.ready), i.reason ? `${i.reason}: ${i.message}` : '']);
+  // READY is whether the API is usable (the Ready condition, as the dashboard shows it), not
+  // only status.implementation.ready: a routed-nowhere API with ready pods is not ready.
+  const rows = items.map((i) => [i.namespace, i.name, i.url ?? '<pending>', String(isAvailable(i)), i.reason ? `${i.reason}: ${i.message}` : '']);
   const header = ['NAMESPACE', 'NAME', 'URL', 'READY', 'REASON'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[], colour = (s: string) => s) => colour(cells.map((cell, c) => cell.padEnd(widths[c])).join('   ').trimEnd());

@@ -1,4 +1,4 @@
-import { handleKey, initialState, type KeyPress, type UiState } from './keys.js';
+import { handleKey, initialState, splitPresses, type KeyPress, type UiState } from './keys.js';
 
 const ctx = { keys: ['ns/a', 'ns/b', 'ns/c'], page: 2, lines: 10 };
 
@@ -70,4 +70,19 @@ test('with no rows, enter, d and r do nothing', () => {
   const empty = { ...ctx, keys: [] };
   for (const k of ['d', 'r']) expect(handleKey(initialState, k, {}, empty).effect).toBeUndefined();
   expect(handleKey(initialState, '', { return: true }, empty)).toEqual({ state: initialState });
+});
+
+test('keys arriving together in one chunk act one by one, a carriage return as Enter', () => {
+  expect(splitPresses('jj\r', {})).toEqual([['j', {}], ['j', {}], ['', { return: true }]]);
+  expect(splitPresses('j', {})).toEqual([['j', {}]]);
+  expect(splitPresses('', { downArrow: true })).toEqual([['', { downArrow: true }]]);
+  expect(splitPresses('c', { ctrl: true })).toEqual([['c', { ctrl: true }]]);
+  let state = initialState;
+  const effects = [];
+  for (const [input, key] of splitPresses('jj\r', {})) {
+    const result = handleKey(state, input, key, ctx);
+    state = result.state;
+    if (result.effect) effects.push(result.effect);
+  }
+  expect(effects).toEqual([{ type: 'details', key: 'ns/c' }]);
 });

@@ -103,6 +103,19 @@ function paneKey(state: UiState, input: string, key: KeyPress, ctx: KeyContext):
   return { state };
 }
 
+const NAMED: (keyof KeyPress)[] = ['upArrow', 'downArrow', 'pageUp', 'pageDown', 'return', 'escape', 'backspace', 'delete', 'ctrl', 'meta'];
+
+/**
+ * One key press per character: Ink hands over a chunk of plain text as one input (it may be
+ * a paste), so keys typed faster than a frame, or sent at once by tmux, arrive together.
+ * A carriage return inside the chunk is Enter.
+ */
+export function splitPresses(input: string, key: KeyPress): Array<[string, KeyPress]> {
+  const named = NAMED.some((name) => key[name]);
+  if (named || [...input].length <= 1) return [[input, key]];
+  return [...input].map((ch): [string, KeyPress] => (ch === '\r' || ch === '\n' ? ['', { return: true }] : [ch, {}]));
+}
+
 export function handleKey(state: UiState, input: string, key: KeyPress, ctx: KeyContext): KeyResult {
   switch (state.mode) {
     case 'table':

@@ -112,6 +112,16 @@ test('j then enter opens the details of the second row, with its events fetched'
   ui.unmount();
 });
 
+test('keys sent at once (fast typing, tmux) act one by one', async () => {
+  const { ui, until, type } = show();
+  await until((t) => t.includes('invoice'), 'the rows');
+  type('jj\r');
+  // Sorted by name: cart, catalog, invoice.
+  const frame = await until((t) => t.includes('Details of'), 'the details');
+  expect(frame).toContain('Details of billing/invoice');
+  ui.unmount();
+});
+
 test('/ filters by what is typed, and esc clears the filter', async () => {
   const { ui, until, type } = show();
   await until((t) => t.includes('invoice'), 'the rows');

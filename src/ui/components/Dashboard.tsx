@@ -5,7 +5,7 @@ import { Box, useApp, useInput, useStdin, useWindowSize } from 'ink';
 import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { cellsOf, layoutColumns } from '../columns.js';
 import type { Details } from '../details.js';
-import { handleKey, initialState, type Effect, type UiState } from '../keys.js';
+import { handleKey, initialState, splitPresses, type Effect, type UiState } from '../keys.js';
 import { frameLayout } from '../layout.js';
 import type { LogBuffer } from '../log-buffer.js';
 import { detailsLines, hardWrap, HELP, textLines, type ApiEvent, type EventsState, type PaneLine } from '../panes.js';
@@ -111,11 +111,13 @@ export function Dashboard(p: DashboardProps) {
     }
   };
   useInput(
-    (input, key) => {
-      const result = handleKey(latest.current.state, input, key, latest.current);
-      latest.current = { ...latest.current, state: result.state };
-      setState(result.state);
-      if (result.effect) run(result.effect);
+    (chunk, chunkKey) => {
+      for (const [input, key] of splitPresses(chunk, chunkKey)) {
+        const result = handleKey(latest.current.state, input, key, latest.current);
+        latest.current = { ...latest.current, state: result.state };
+        setState(result.state);
+        if (result.effect) run(result.effect);
+      }
     },
     { isActive: isRawModeSupported },
   );
