@@ -30,7 +30,7 @@ test('no pods: the first broken link is the pods, and the API reports no ready e
 
 test('pods that are not ready, and a gateway without an address', () => {
   const d = run({ apis: [exposedApi('a')], services: [service('impl')], slices: [endpointSlice('impl', 0, 1)], gatewayIp: null }, [pod('p1', false)]);
-  expect(fact(d, 'pods')).toBe('1 pod match app=impl, none ready');
+  expect(fact(d, 'pods')).toBe('1 pod matches app=impl, none ready');
   expect(fact(d, 'endpoints')).toBe('Service impl has no ready endpoints (1 endpoint in 1 EndpointSlice)');
   expect(fact(d, 'gateway')).toBe('ingress gateway Service components/ingressgateway has no external address yet');
 });

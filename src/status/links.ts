@@ -43,7 +43,7 @@ export function podsLink(view: ClusterView, ns: string, spec: ApiSpec, pods: rea
   const live = pods.filter((p) => !p.metadata.deletionTimestamp);
   const ready = live.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
   if (live.length === 0) return broken('pods', `no pods match ${selector}`);
-  const fact = `${plural(live.length, 'pod')} match ${selector}, ${ready === 0 ? 'none' : ready} ready`;
+  const fact = `${plural(live.length, 'pod')} ${live.length === 1 ? 'matches' : 'match'} ${selector}, ${ready === 0 ? 'none' : ready} ready`;
   return ready === 0 ? broken('pods', fact) : ok('pods', fact);
 }
 

@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import chalk from 'chalk';
 import { cleanup, render } from 'ink-testing-library';
 import { LogBuffer } from '../log-buffer.js';
 import type { ApiRow } from '../row.js';
@@ -205,5 +206,17 @@ test('the operator log shows under the table', async () => {
   logs.write('12:00:00 INFO  reconciled api=shop/cart outcome=created\n');
   const frame = await until((t) => t.includes('reconciled api=shop/cart'), 'the log line');
   expect(frame.indexOf('── log ──')).toBeGreaterThan(frame.indexOf('invoice'));
+  ui.unmount();
+});
+
+test('the selected row is inverted: the first row at the start, the next after j', async () => {
+  chalk.level = 1; // Ink draws the selection with chalk, which is off when not on a terminal
+  const { ui, until, type } = show();
+  await until((t) => t.includes('invoice'), 'the rows');
+  const inverted = () => (ui.lastFrame() ?? '').split('\n').filter((l) => l.includes('\u001b[7m')).map(strip);
+  expect(inverted()).toEqual([expect.stringContaining('cart')]);
+  type('j');
+  await until(() => inverted().some((l) => l.includes('catalog')), 'the second row selected');
+  expect(inverted()).toEqual([expect.stringContaining('catalog')]);
   ui.unmount();
 });

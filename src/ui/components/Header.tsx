@@ -17,7 +17,7 @@ export function Header({ title, counts, sort, filter, shown }: HeaderProps) {
         kubectl oda-api dashboard <Text color="gray">· {title}</Text>
       </Text>
       <Text wrap="truncate">
-        {counts.total} APIs <Text color="green">{counts.ready} ready</Text> <Text color="yellow">{counts.pending} pending</Text>{' '}
+        {counts.total} {counts.total === 1 ? 'API' : 'APIs'} <Text color="green">{counts.ready} ready</Text> <Text color="yellow">{counts.pending} pending</Text>{' '}
         <Text color="red">{counts.error} error</Text>
         {counts.outOfSync > 0 ? <Text color="gray"> · {counts.outOfSync} out of sync</Text> : null}
         <Text color="gray">
