@@ -1,6 +1,6 @@
 // Flags shared by the commands: scope (namespaces), connection (kubeconfig, context) and
 // the operator settings, each defaulting to the Canvas operator's environment variable.
-import { Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { buildSettings, literalNamespaces, namespaceMatcher, settingsFromEnv } from '../reconcile/index.js';
 import type { Settings } from '../reconcile/types.js';
 import type { Scope } from '../kube/load.js';
@@ -8,6 +8,12 @@ import { KubeClient } from '../kube/client.js';
 import { UserError } from './errors.js';
 
 const env = settingsFromEnv(process.env);
+
+/** Optional ExposedAPI names after the command (with `static strict = false`, any number). */
+export const namesArg = { names: Args.string({ description: 'ExposedAPI names (default: all in scope)' }) };
+
+/** `-o table|json|yaml`, for the commands that report on APIs. */
+export const reportFormatFlag = { output: Flags.option({ char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table' })() };
 
 export const scopeFlags = {
   namespace: Flags.string({

@@ -1,6 +1,5 @@
-import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, connectionFlags, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, connectionFlags, namesArg, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
 import { reconcileCommand } from '../oneshot/command.js';
 
 export default class Diff extends BaseCommand {
@@ -10,7 +9,7 @@ dry run (same field manager, force), nothing is written. KUBECTL_EXTERNAL_DIFF r
 Exit codes: 0 no differences, 1 differences, >1 error.`;
   static examples = ['<%= config.bin %> diff -n components', 'KUBECTL_EXTERNAL_DIFF="diff -y" <%= config.bin %> diff my-api'];
   static strict = false;
-  static args = { names: Args.string({ description: 'ExposedAPI names (default: all in scope)' }) };
+  static args = namesArg;
   static flags = { ...scopeFlags, ...connectionFlags, ...settingsFlags };
 
   async run(): Promise<void> {

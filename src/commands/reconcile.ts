@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, connectionFlags, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, connectionFlags, namesArg, reportFormatFlag, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
 import type { DryRun } from '../kube/executor.js';
 import type { OutputFormat } from '../cli/report.js';
 import { reconcileCommand } from '../oneshot/command.js';
@@ -17,12 +17,12 @@ With --dry-run, prints the diff instead (exit 0 no differences, 1 differences, >
     '<%= config.bin %> reconcile -A --dry-run=server',
   ];
   static strict = false;
-  static args = { names: Args.string({ description: 'ExposedAPI names (default: all in scope)' }) };
+  static args = namesArg;
   static flags = {
     ...scopeFlags,
     ...connectionFlags,
     ...settingsFlags,
-    output: Flags.option({ char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table' })(),
+    ...reportFormatFlag,
     'dry-run': Flags.option({
       options: ['none', 'client', 'server'] as const,
       default: 'none',

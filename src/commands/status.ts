@@ -1,7 +1,7 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { UserError } from '../cli/errors.js';
-import { clientFrom, connectionFlags, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, connectionFlags, namesArg, reportFormatFlag, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
 import { statusCommand } from '../status/command.js';
 import type { OutputFormat } from '../status/format.js';
 import { parseDuration } from '../status/wait.js';
@@ -19,12 +19,12 @@ Exit codes: 0 every selected API is ready, 1 some API is not (or the wait timed 
     '<%= config.bin %> status -n components --wait --timeout 2m',
   ];
   static strict = false;
-  static args = { names: Args.string({ description: 'ExposedAPI names (default: all in scope)' }) };
+  static args = namesArg;
   static flags = {
     ...scopeFlags,
     ...connectionFlags,
     ...settingsFlags,
-    output: Flags.option({ char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table' })(),
+    ...reportFormatFlag,
     wait: Flags.boolean({ description: 'Wait until every selected API has a URL and is ready' }),
     timeout: Flags.string({ description: 'How long --wait waits, e.g. 30s, 2m, 1h', default: '5m' }),
   };
