@@ -1,0 +1,116 @@
+// The results as Markdown tables (readable in a terminal, pasteable into an issue) and
+// the ratios of every time figure to the floor's.
+import { VERBS } from './measure/apiserver.mjs';
+
+const get = (object, path) => path.split('.').reduce((o, k) => o?.[k], object);
+
+/** Time figures of each scenario, by path in its result; each also reported as a ratio to the floor. */
+const TIME_FIGURES = {
+  burst: ['allRoutedSeconds', 'allReadySeconds', 'routedLatencyMs.p50', 'routedLatencyMs.p95', 'routedLatencyMs.p99', 'readyLatencyMs.p50', 'readyLatencyMs.p95', 'readyLatencyMs.p99'],
+  cold: ['allRoutedSeconds', 'allReadySeconds', 'routedLatencyMs.p50', 'routedLatencyMs.p95', 'routedLatencyMs.p99', 'readyLatencyMs.p50', 'readyLatencyMs.p95', 'readyLatencyMs.p99'],
+  churn: ['after.allRoutedSeconds', 'after.allReadySeconds', ...['all', 'createRouted', 'createReady', 'update', 'flip'].flatMap((k) => ['p50', 'p95', 'p99'].map((p) => `latencyMs.${k}.${p}`))],
+};
+
+export function ratios(result) {
+  const figures = TIME_FIGURES[result.scenario];
+  if (!figures || !result.floor || !result.operator) return undefined;
+  const out = {};
+  for (const f of figures) {
+    const [ours, floor] = [get(result.operator, f), get(result.floor, f)];
+    if (ours !== undefined && floor) out[f] = Number((ours / floor).toFixed(2));
+  }
+  if (result.oneshot && result.floor.allReadySeconds) out['oneshot.first.seconds'] = Number((result.oneshot.first.seconds / result.floor.allReadySeconds).toFixed(2));
+  return out;
+}
+
+function table(title, headers, rows) {
+  if (rows.length === 0) return '';
+  const cells = [headers, ...rows].map((r) => r.map((c) => (c === undefined || c === null ? '–' : String(c))));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [`### ${title}`, '', line(cells[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line), ''].join('\n');
+}
+
+const withRatio = (value, ratio) => (value === undefined ? undefined : ratio === undefined ? value : `${value} (${ratio}×)`);
+
+function convergence(results) {
+  const rows = [];
+  for (const r of results) {
+    if (!TIME_FIGURES[r.scenario]) continue;
+    const [routedAll, readyAll, ...latencies] = r.scenario === 'churn'
+      ? ['after.allRoutedSeconds', 'after.allReadySeconds', 'latencyMs.all.p50', 'latencyMs.all.p95', 'latencyMs.all.p99']
+      : ['allRoutedSeconds', 'allReadySeconds', 'routedLatencyMs.p50', 'routedLatencyMs.p95', 'routedLatencyMs.p99'];
+    for (const who of ['operator', 'floor']) {
+      const x = r[who];
+      if (!x) continue;
+      const cell = (f) => withRatio(get(x, f), who === 'operator' ? r.ratios?.[f] : undefined);
+      rows.push([r.scenario, r.apis, who, x.converged ? 'yes' : 'NO', cell(routedAll), cell(readyAll), ...latencies.map(cell)]);
+    }
+  }
+  return table(
+    'Convergence (operator figures with their ratio to the floor; churn: latency of every change, and settling after it)',
+    ['scenario', 'APIs', 'run', 'converged', 'all routed s', 'all ready s', 'p50 ms', 'p95 ms', 'p99 ms'],
+    rows,
+  );
+}
+
+function requests(results) {
+  const rows = [];
+  for (const r of results) {
+    for (const who of ['operator', 'floor']) {
+      const x = r[who];
+      if (!x?.requests) continue;
+      const unit = r.scenario === 'churn' ? x.perChange : x.perApi;
+      const label = r.scenario === 'steady' ? `steady ${x.seconds}s` : r.scenario;
+      rows.push([label, r.apis, who, ...VERBS.map((v) => x.requests.byVerb[v]), x.requests.writes, unit?.writes, unit?.requests]);
+    }
+  }
+  return table(
+    'API requests of the operator, counted by the API server (PATCH includes apply; per unit: per API, in churn per change; steady: the quiet window, goal 0 writes)',
+    ['scenario', 'APIs', 'run', ...VERBS.map((v) => (v === 'DELETECOLLECTION' ? 'DELCOLL' : v)), 'writes', 'writes/unit', 'requests/unit'],
+    rows,
+  );
+}
+
+function operatorProcess(results) {
+  const rows = results
+    .filter((r) => r.operator?.process)
+    .map((r) => {
+      const p = r.operator.process;
+      return [r.scenario, r.apis, p.peakRssMiB, p.rssMiB, p.cpuSeconds, p.cpuSecondsInWindow];
+    });
+  return table('Operator process (whole process tree)', ['scenario', 'APIs', 'peak RSS MiB', 'settled RSS MiB', 'CPU s total', 'CPU s in steady window'], rows);
+}
+
+function churnChanges(results) {
+  const rows = [];
+  for (const r of results.filter((x) => x.scenario === 'churn' && x.operator?.latencyMs)) {
+    for (const k of ['createRouted', 'createReady', 'update', 'flip']) {
+      const cell = (p) => withRatio(r.operator.latencyMs[k][p], r.ratios?.[`latencyMs.${k}.${p}`]);
+      rows.push([r.apis, k, r.operator.latencyMs[k].count, cell('p50'), cell('p95'), cell('p99'), r.floor?.latencyMs?.[k]?.p50]);
+    }
+  }
+  return table('Churn: latency by kind of change (operator, ratio to the floor)', ['APIs', 'change', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'floor p50 ms'], rows);
+}
+
+function oneshot(results) {
+  const rows = [];
+  for (const r of results.filter((x) => x.oneshot?.first)) {
+    for (const run of ['first', 'second']) {
+      const x = r.oneshot[run];
+      const ratio = run === 'first' ? r.ratios?.['oneshot.first.seconds'] : undefined;
+      const verbs = Object.entries(x.requests.byVerb).filter(([, n]) => n).map(([v, n]) => `${v} ${n}`).join(', ');
+      rows.push([r.apis, run, withRatio(x.seconds, ratio), x.exitCode, x.requests.reads + x.requests.writes, x.requests.writes, verbs, JSON.stringify(x.outcomes)]);
+    }
+  }
+  return table('One-shot `reconcile` on the cold-start objects (ratio to the cold-start floor)', ['APIs', 'run', 'seconds', 'exit', 'requests', 'writes', 'by verb', 'outcomes'], rows);
+}
+
+function failures(results) {
+  const rows = results.filter((r) => r.error).map((r) => [r.scenario, r.apis, r.error]);
+  return table('Failures', ['scenario', 'APIs', 'error'], rows);
+}
+
+export function render(results) {
+  return [convergence, churnChanges, requests, operatorProcess, oneshot, failures].map((f) => f(results)).filter(Boolean).join('\n');
+}
