@@ -58,7 +58,7 @@ export async function converge(api: ExposedAPI, ctx: ConvergeContext): Promise<C
       result = reconcile(current, view, settings, new Date());
       if (VERDICTS.includes(result.outcome)) verdict ??= result.outcome;
       if (result.actions.length === 0) break;
-      for (const action of result.actions) {
+      for (const action of result.actions.slice(0, result.replanAfter)) {
         const change = await executor.execute(current, action);
         if (change) ctx.onChange?.(change);
         done.push(action);

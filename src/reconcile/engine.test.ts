@@ -190,7 +190,7 @@ function converge(w: World, s: Settings = settings, at: Date = now): ReconcileRe
     const result = reconcile(w.api, viewOf(w, s), s, at);
     passes.push(result);
     if (result.actions.length === 0) return passes;
-    execute(w, result.actions);
+    execute(w, result.actions.slice(0, result.replanAfter));
   }
   throw new Error(`no convergence: ${JSON.stringify(passes.at(-1)?.actions)}`);
 }
@@ -198,6 +198,8 @@ function converge(w: World, s: Settings = settings, at: Date = now): ReconcileRe
 const ofType = <T extends Action['type']>(actions: readonly Action[], type: T) =>
   actions.filter((a): a is Extract<Action, { type: T }> => a.type === type);
 const events = (r: ReconcileResult) => ofType(r.actions, 'event').map((e) => `${e.eventType} ${e.reason}`);
+/** The Events a pass carries out (the rest of its plan waits for the next pass). */
+const eventsDone = (r: ReconcileResult) => events({ ...r, actions: r.actions.slice(0, r.replanAfter) });
 const condition = (r: ReconcileResult, type: string) => r.status.conditions?.find((c) => c.type === type);
 
 // ---- tests
@@ -240,11 +242,17 @@ describe('reconcile: a new API', () => {
     ]);
   });
 
-  it('converges: the next passes add the VirtualService uid, then do nothing at all', () => {
+  it('creates the VirtualService before the rest, which names its uid: the status is written once', () => {
+    expect(first.actions.slice(0, first.replanAfter).map((a) => a.type)).toEqual(['apply', 'event']);
     const passes = converge(world());
     expect(passes.map((p) => p.outcome)).toEqual(['created', 'updated', 'unchanged']);
-    expect(passes[1].actions.map((a) => a.type)).toEqual(['writeStatus']);
-    expect(passes[2].status.apiStatus?.uid).toMatch(/^uid-/);
+    expect(passes.flatMap((p) => ofType(p.actions.slice(0, p.replanAfter), 'writeStatus'))).toHaveLength(1);
+    expect(ofType(passes[1].actions, 'writeStatus')[0].status.apiStatus?.uid).toMatch(/^uid-/);
+    expect(passes.flatMap(eventsDone)).toEqual(['Normal Created', 'Normal Ready']);
+  });
+
+  it('leaves nothing for later once the VirtualService exists', () => {
+    expect(converge(world()).slice(1).every((p) => p.replanAfter === undefined)).toBe(true);
   });
 });
 
@@ -440,14 +448,15 @@ describe('reconcile: missing CRDs and Component', () => {
 describe('reconcile: policies', () => {
   it('reports features it cannot enforce, once', () => {
     const w = world({ api: exposedApi({ rateLimit: { enabled: true, limit: '5' }, quota: { limit: '100' } }) });
-    const [first, ...rest] = converge(w);
+    const passes = converge(w);
+    const first = passes[0];
     expect(condition(first, 'PoliciesEnforced')).toMatchObject({
       status: 'False',
       reason: 'NotEnforced',
       message: 'rateLimit, quota not enforced by the Istio operator',
     });
     expect(events(first)).toContain('Warning NotEnforced');
-    expect(rest.flatMap(events)).not.toContain('Warning NotEnforced');
+    expect(passes.flatMap(eventsDone).filter((e) => e === 'Warning NotEnforced')).toHaveLength(1);
     expect(condition(first, 'Ready')?.status).toBe('True');
   });
 });

@@ -6,7 +6,7 @@
 import type { Action, ClusterView, ExposedAPI, ExposedAPIStatus, Outcome, ReconcileResult, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { SpecIssue } from './validate.js';
-import { FINALIZER } from './constants.js';
+import { FINALIZER, VIRTUAL_SERVICE_KIND } from './constants.js';
 import { implementationCondition, policiesCondition, readyCondition } from './api-conditions.js';
 import { componentRollup } from './component.js';
 import { conditionsFor, conditionsWith, transitionEvents, type ConditionInput } from './conditions.js';
@@ -75,7 +75,8 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   const status = desiredStatus(api.status, apiStatus, ready, conditions);
 
   const childActions = [...routing.actions, ...metrics.actions];
-  const actions: Action[] = [...childActions, ...childEvents(childActions), ...transitionEvents(previous, conditions)];
+  const childWrites: Action[] = [...childActions, ...childEvents(childActions)];
+  const actions: Action[] = [...childWrites, ...transitionEvents(previous, conditions)];
   actions.push(...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource));
   const isReady = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
   const rollup = componentRollup(api, spec.segment, { url: reachable.url, developerUI: reachable.developerUI, ready: isReady }, view);
@@ -84,8 +85,12 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   const problem = routing.problem ?? metrics.problem;
   const plan: Plan = { outcome: outcomeOf(problem, actions), status, actions };
   if (rollup.requeueAfterMs !== undefined) plan.requeueAfterMs = rollup.requeueAfterMs;
+  if (createsVirtualService(routing.actions) && actions.length > childWrites.length) plan.replanAfter = childWrites.length;
   return plan;
 }
+
+const createsVirtualService = (actions: readonly Action[]) =>
+  actions.some((a) => a.type === 'apply' && a.change === 'create' && a.object.kind === VIRTUAL_SERVICE_KIND);
 
 /**
  * The status write, when the status changed. Without a status subresource (the Canvas CRD

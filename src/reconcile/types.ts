@@ -177,4 +177,10 @@ export interface ReconcileResult {
   actions: Action[];
   /** Come back after this many ms even if nothing changes (e.g. Component entry not there yet). */
   requeueAfterMs?: number;
+  /**
+   * Carry out only this many leading actions (the children and their Events), then plan
+   * again: the rest names a VirtualService that does not exist yet (the status holds its
+   * uid), and would be written twice. `actions` stays the whole difference, for views.
+   */
+  replanAfter?: number;
 }
