@@ -27,8 +27,9 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
     return { message: `${what}: ${err.message}`, exitCode: EXIT_USAGE };
   }
   if (err instanceof Errors.CLIError) {
-    // oclif's parse errors carry a "See more help" line; the first line names the problem.
-    return { message: err.message.split('\n')[0], exitCode: EXIT_USAGE };
+    // oclif's parse errors span lines ("Parsing --x", then why) and end with a "See more help" hint.
+    const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('See more help'));
+    return { message: lines.join(' ').replace(/^Parsing (\S+) /, 'Parsing $1: '), exitCode: EXIT_USAGE };
   }
   const e = err as Error;
   return { message: `unexpected error: ${e?.message ?? String(err)}`, exitCode: 70, stack: e?.stack };

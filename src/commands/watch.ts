@@ -19,6 +19,7 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
     ...settingsFlags,
     standalone: Flags.boolean({ description: 'Run alone: no leader election (for a laptop, or a single replica)' }),
     'lease-namespace': Flags.string({ description: 'Namespace of the leader-election Lease [default: POD_NAMESPACE, else the first -n namespace, else default]' }),
+    workers: Flags.integer({ description: 'How many APIs are reconciled at the same time', default: 4, min: 1, max: 64 }),
     'health-address': Flags.string({ description: 'host:port for /healthz, /readyz and /metrics, or "none"', default: '127.0.0.1:8081' }),
     'log-format': Flags.option({ options: ['plain', 'json'] as const, default: 'plain' })(),
     verbose: Flags.boolean({ char: 'v', description: 'Log every event and every reconcile (debug)', exclusive: ['quiet'] }),
@@ -40,6 +41,7 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
       standalone: flags.standalone,
       leaseNamespace: flags['lease-namespace'] ?? process.env.POD_NAMESPACE ?? scope.literal?.[0] ?? 'default',
       healthAddress: flags['health-address'] === 'none' ? undefined : flags['health-address'],
+      concurrency: flags.workers,
     });
     const signalled = new Promise<string>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));

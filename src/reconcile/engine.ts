@@ -76,8 +76,9 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
 
   const childActions = [...routing.actions, ...metrics.actions];
   const childWrites: Action[] = [...childActions, ...childEvents(childActions)];
-  const actions: Action[] = [...childWrites, ...transitionEvents(previous, conditions)];
-  actions.push(...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource));
+  // The status before the Events saying how it changed: it is what users and the Canvas wait for.
+  const actions: Action[] = [...childWrites, ...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource)];
+  actions.push(...transitionEvents(previous, conditions));
   const isReady = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
   const rollup = componentRollup(api, spec.segment, { url: reachable.url, developerUI: reachable.developerUI, ready: isReady }, view);
   if (rollup.action) actions.push(rollup.action);

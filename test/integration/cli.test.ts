@@ -77,6 +77,7 @@ test('usage errors exit 2 with one line naming the problem', async () => {
     ['reconcile', '--metrics-mode', 'Graphite'],
     ['reconcile', '--gateway', 'a/b/c'],
     ['reconcile', '-A', '-n', 'x'],
+    ['watch', '--workers', '0'],
   ]) {
     const r = await kubectlOdaApi(args);
     expect({ args, code: r.code }).toEqual({ args, code: 2 });
@@ -85,6 +86,9 @@ test('usage errors exit 2 with one line naming the problem', async () => {
   }
   const mode = await kubectlOdaApi(['reconcile', '--metrics-mode', 'Graphite']);
   expect(mode.stderr).toContain('metrics mode "Graphite"');
+  // oclif says why on a second line: it stays in the one line.
+  const workers = await kubectlOdaApi(['watch', '--workers', '0']);
+  expect(workers.stderr).toBe('error: Parsing --workers: Expected an integer greater than or equal to 1 but received: 0\n');
 });
 
 test('an unreachable cluster exits 2 with one line naming the server', async () => {
