@@ -241,6 +241,22 @@ test('Prometheus annotations go on every selected pod, and come off when the API
   await expect(getApi(client, ns, 'scrape')).rejects.toBeInstanceOf(ApiError);
 });
 
+test('DataDog annotations put an OpenMetrics check on the serving container, and come off when the API goes', async () => {
+  const dataDog = { ...settings, metricsMode: 'DataDogAnnotation' as const };
+  const pod = await createPod(client, ns, { app: 'impl' });
+  await createApi(client, ns, 'dd', { apiType: 'prometheus', path: `/${ns}/metrics` });
+  await once(dataDog);
+  const annotations = async () => (await client.get<{ metadata: { annotations?: Record<string, string> } }>(`/api/v1/namespaces/${ns}/pods/${pod}`)).metadata.annotations;
+  const check = JSON.parse((await annotations())?.['ad.datadoghq.com/app.checks'] ?? 'null');
+  expect(check).toEqual({ openmetrics: { instances: [{ openmetrics_endpoint: `http://impl.${ns}.svc.cluster.local:8080/${ns}/metrics`, namespace: ns, metrics: ['.*'] }] } });
+  expect((await annotations())?.['prometheus.io/scrape']).toBeUndefined();
+
+  await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/dd`);
+  await once(dataDog);
+  expect((await annotations())?.['ad.datadoghq.com/app.checks']).toBeUndefined();
+  await expect(getApi(client, ns, 'dd')).rejects.toBeInstanceOf(ApiError);
+});
+
 test('Component roll-up: the entry is updated once the Component operator has added it', async () => {
   const component = await client.request<{ metadata: { uid: string } }>('POST', components(ns), {
     body: { apiVersion: 'oda.tmforum.org/v1', kind: 'Component', metadata: { name: 'prodcat' }, spec: {} },
