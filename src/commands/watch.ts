@@ -5,6 +5,7 @@ import { UserError } from '../cli/errors.js';
 import { parseLogLevel } from '../reconcile/index.js';
 import { createLogger } from '../runtime/log.js';
 import { startOperator } from '../operator/run.js';
+import { DEFAULT_WORKERS } from '../operator/controller.js';
 
 export default class Watch extends BaseCommand {
   static summary = 'Run the operator: keep every ExposedAPI routed, monitored and reported, as changes happen';
@@ -19,7 +20,7 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
     ...settingsFlags,
     standalone: Flags.boolean({ description: 'Run alone: no leader election (for a laptop, or a single replica)' }),
     'lease-namespace': Flags.string({ description: 'Namespace of the leader-election Lease [default: POD_NAMESPACE, else the first -n namespace, else default]' }),
-    workers: Flags.integer({ description: 'How many APIs are reconciled at the same time', default: 4, min: 1, max: 64 }),
+    workers: Flags.integer({ description: 'How many APIs are reconciled at the same time', default: DEFAULT_WORKERS, min: 1, max: 64 }),
     'health-address': Flags.string({ description: 'host:port for /healthz, /readyz and /metrics, or "none"', default: '127.0.0.1:8081' }),
     'log-format': Flags.option({ options: ['plain', 'json'] as const, default: 'plain' })(),
     verbose: Flags.boolean({ char: 'v', description: 'Log every event and every reconcile (debug)', exclusive: ['quiet'] }),

@@ -16,6 +16,13 @@ import { OperatorMetrics, reconcileResult } from '../runtime/metrics.js';
 import { WorkQueue } from '../runtime/queue.js';
 import { apiKeysFor, Kind } from './triggers.js';
 
+/**
+ * APIs reconciled at once. Writes are the bottleneck (the API server's), and each API's
+ * writes are sequential: at 1,000 new APIs, 16 cut the median time to routed from 9.4 s
+ * (4 workers) to 6.8 s, with the same total time, CPU and memory (npm run bench).
+ */
+export const DEFAULT_WORKERS = 16;
+
 export interface ControllerOptions {
   client: KubeClient;
   settings: Settings;
@@ -45,7 +52,7 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {
     this.queue = new WorkQueue({
-      concurrency: o.concurrency ?? 4,
+      concurrency: o.concurrency ?? DEFAULT_WORKERS,
       process: (key) => this.process(key),
     });
     o.metrics.queueDepth.onCollect((g) => g.set(this.queue.depth()));
