@@ -47,6 +47,9 @@ export const settingsFlags = {
   'scrape-interval': Flags.string({ description: 'Scrape interval written to ServiceMonitors', default: '15s' }),
 };
 
+/** What every command that works on a cluster takes: scope, connection and operator settings. */
+export const clusterFlags = { ...scopeFlags, ...connectionFlags, ...settingsFlags };
+
 export interface ScopeFlags {
   namespace?: string[];
   'all-namespaces': boolean;

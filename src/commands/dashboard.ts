@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, connectionFlags, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, clusterFlags, scopeFrom, settingsFrom } from '../cli/flags.js';
 import { runDashboard } from '../ui/session.js';
 
 export default class Dashboard extends BaseCommand {
@@ -11,9 +11,7 @@ Keys: up/down or j/k select, enter details, / filter, s sort, d diff, r reconcil
 When stdout is not a terminal, prints one snapshot and exits.`;
   static examples = ['<%= config.bin %> dashboard -n components', '<%= config.bin %> dashboard -A --operator', '<%= config.bin %> dashboard -n components | cat'];
   static flags = {
-    ...scopeFlags,
-    ...connectionFlags,
-    ...settingsFlags,
+    ...clusterFlags,
     operator: Flags.boolean({ description: 'Also run the operator (standalone, no leader election) and show its log' }),
   };
 

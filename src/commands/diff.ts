@@ -1,5 +1,5 @@
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, connectionFlags, namesArg, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, clusterFlags, namesArg, scopeFrom, settingsFrom } from '../cli/flags.js';
 import { reconcileCommand } from '../oneshot/command.js';
 
 export default class Diff extends BaseCommand {
@@ -10,7 +10,7 @@ Exit codes: 0 no differences, 1 differences, >1 error.`;
   static examples = ['<%= config.bin %> diff -n components', 'KUBECTL_EXTERNAL_DIFF="diff -y" <%= config.bin %> diff my-api'];
   static strict = false;
   static args = namesArg;
-  static flags = { ...scopeFlags, ...connectionFlags, ...settingsFlags };
+  static flags = clusterFlags;
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Diff);

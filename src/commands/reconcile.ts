@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, connectionFlags, namesArg, reportFormatFlag, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, clusterFlags, namesArg, reportFormatFlag, scopeFrom, settingsFrom } from '../cli/flags.js';
 import type { DryRun } from '../kube/executor.js';
 import type { OutputFormat } from '../cli/report.js';
 import { reconcileCommand } from '../oneshot/command.js';
@@ -19,9 +19,7 @@ With --dry-run, prints the diff instead (exit 0 no differences, 1 differences, >
   static strict = false;
   static args = namesArg;
   static flags = {
-    ...scopeFlags,
-    ...connectionFlags,
-    ...settingsFlags,
+    ...clusterFlags,
     ...reportFormatFlag,
     'dry-run': Flags.option({
       options: ['none', 'client', 'server'] as const,

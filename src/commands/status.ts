@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { UserError } from '../cli/errors.js';
-import { clientFrom, connectionFlags, namesArg, reportFormatFlag, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, clusterFlags, namesArg, reportFormatFlag, scopeFrom, settingsFrom } from '../cli/flags.js';
 import { statusCommand } from '../status/command.js';
 import type { OutputFormat } from '../status/format.js';
 import { parseDuration } from '../status/wait.js';
@@ -21,9 +21,7 @@ Exit codes: 0 every selected API is ready, 1 some API is not (or the wait timed 
   static strict = false;
   static args = namesArg;
   static flags = {
-    ...scopeFlags,
-    ...connectionFlags,
-    ...settingsFlags,
+    ...clusterFlags,
     ...reportFormatFlag,
     wait: Flags.boolean({ description: 'Wait until every selected API has a URL and is ready' }),
     timeout: Flags.string({ description: 'How long --wait waits, e.g. 30s, 2m, 1h', default: '5m' }),

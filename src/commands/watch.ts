@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, connectionFlags, scopeFlags, scopeFrom, settingsFlags, settingsFrom } from '../cli/flags.js';
+import { clientFrom, clusterFlags, scopeFrom, settingsFrom } from '../cli/flags.js';
 import { UserError } from '../cli/errors.js';
 import { parseLogLevel } from '../reconcile/index.js';
 import { createLogger } from '../runtime/log.js';
@@ -15,9 +15,7 @@ changes. Without --standalone, replicas elect a leader through a Lease and only 
 Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGINT or SIGTERM.`;
   static examples = ['<%= config.bin %> watch --standalone -n components', '<%= config.bin %> watch -A --log-format json --health-address 0.0.0.0:8081'];
   static flags = {
-    ...scopeFlags,
-    ...connectionFlags,
-    ...settingsFlags,
+    ...clusterFlags,
     standalone: Flags.boolean({ description: 'Run alone: no leader election (for a laptop, or a single replica)' }),
     'lease-namespace': Flags.string({ description: 'Namespace of the leader-election Lease [default: POD_NAMESPACE, else the first -n namespace, else default]' }),
     workers: Flags.integer({ description: 'How many APIs are reconciled at the same time', default: DEFAULT_WORKERS, min: 1, max: 64 }),
