@@ -7,10 +7,9 @@
 // all APIs are routed and ready is taken.
 import { performance } from 'node:perf_hooks';
 import { openWindow } from '../measure/apiserver.mjs';
-import { Watcher } from '../measure/watcher.mjs';
 import { sleep } from '../canvas.mjs';
-import { range, Workload } from '../workload.mjs';
-import { arrived, converge, convergenceFigures, createApis, deadlineFor, expect, latency, track } from './common.mjs';
+import { Workload } from '../workload.mjs';
+import { afterConvergence, arrived, converge, convergenceFigures, deadlineFor, expect, latency, track } from './common.mjs';
 
 const KINDS = ['create', 'update', 'delete', 'flip'];
 
@@ -24,17 +23,8 @@ function random(seed) {
   };
 }
 
-export async function churn({ canvas, ns, driver, n, options }) {
-  const load = new Workload(canvas, ns, options.parallel);
-  await load.prepare(n);
-  await driver.start(ns);
-  await driver.settle();
-  const watcher = await Watcher.start(canvas.client, ns);
-  try {
-    const initial = await createApis({ load, driver, watcher, indices: range(n), parallel: options.parallel });
-    if (!(await converge(initial, deadlineFor(n), driver))) return { converged: false, failedIn: 'initial convergence' };
-    await driver.settle();
-
+export function churn({ canvas, ns, driver, n, options }) {
+  return afterConvergence({ canvas, ns, driver, n, options }, async (load, watcher) => {
     const window = await openWindow(canvas);
     const rng = random(options.seed);
     const idle = new Set(load.apis.keys()); // APIs with no change in flight
@@ -130,9 +120,7 @@ export async function churn({ canvas, ns, driver, n, options }) {
       perChange: { requests: round((requests.reads + requests.writes) / changes), writes: round(requests.writes / changes) },
       process: driver.figures(),
     };
-  } finally {
-    watcher.stop();
-  }
+  });
 }
 
 const round = (x) => Number(x.toFixed(2));

@@ -2,7 +2,8 @@
 // waiting for convergence with a deadline, and turning times into figures.
 import { performance } from 'node:perf_hooks';
 import { pool } from '../canvas.mjs';
-import { Workload } from '../workload.mjs';
+import { Watcher } from '../measure/watcher.mjs';
+import { range, Workload } from '../workload.mjs';
 
 /** How long an operator may take to converge N APIs before the run counts as failed. */
 export const deadlineFor = (n) => 60_000 + n * 300;
@@ -52,6 +53,27 @@ export async function arrived(tracks, deadlineMs, driver) {
 
 /** Until every API is routed and ready (see arrived). */
 export const converge = (tracked, deadlineMs, driver) => arrived(tracked.flatMap((t) => [t.routed, t.ready]), deadlineMs, driver);
+
+/**
+ * What churn and steady start from: the companions, the driver started, every API created
+ * and converged, the driver settled. Then runs `measure(load, watcher)` and returns what it
+ * does, or a failed result if the APIs never converged.
+ */
+export async function afterConvergence({ canvas, ns, driver, n, options }, measure) {
+  const load = new Workload(canvas, ns, options.parallel);
+  await load.prepare(n);
+  await driver.start(ns);
+  await driver.settle();
+  const watcher = await Watcher.start(canvas.client, ns);
+  try {
+    const tracked = await createApis({ load, driver, watcher, indices: range(n), parallel: options.parallel });
+    if (!(await converge(tracked, deadlineFor(n), driver))) return { converged: false, failedIn: 'initial convergence' };
+    await driver.settle();
+    return await measure(load, watcher);
+  } finally {
+    watcher.stop();
+  }
+}
 
 function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : undefined;
