@@ -1,21 +1,8 @@
-import type { ApiRow } from './row.js';
+import { apiRow } from './fixtures.js';
 import { plainTable } from './plain.js';
 
-const row = (namespace: string, name: string, url?: string): ApiRow => ({
-  key: `${namespace}/${name}`,
-  namespace,
-  name,
-  component: '-',
-  type: 'openapi',
-  path: `/${name}/a/very/long/path/that/would/be/cut/on/a/terminal`,
-  ...(url ? { url } : {}),
-  ready: url !== undefined,
-  routing: 'routed',
-  metrics: '-',
-  state: url ? 'ready' : 'pending',
-  inSync: true,
-  changedAt: 0,
-});
+const row = (namespace: string, name: string, url?: string) =>
+  apiRow(namespace, name, { path: `/${name}/a/very/long/path/that/would/be/cut/on/a/terminal`, ...(url ? { url, ready: true, state: 'ready' } : {}) });
 
 test('one line per API, sorted by namespace and name, nothing cut', () => {
   const text = plainTable([row('b', 'x', 'https://192.0.2.1/x'), row('a', 'z'), row('a', 'y')], 61_000);

@@ -1,21 +1,8 @@
+import { apiRow } from './fixtures.js';
 import type { ApiRow } from './row.js';
 import { countRows, filterRows, nextSort, selectedIndex, sortRows, windowStart } from './table-model.js';
 
-const row = (namespace: string, name: string, over: Partial<ApiRow> = {}): ApiRow => ({
-  key: `${namespace}/${name}`,
-  namespace,
-  name,
-  component: '-',
-  type: 'openapi',
-  path: `/${namespace}/${name}`,
-  ready: false,
-  routing: 'routed',
-  metrics: '-',
-  state: 'pending',
-  inSync: true,
-  changedAt: 0,
-  ...over,
-});
+const row = apiRow;
 
 const rows = [
   row('shop', 'catalog', { state: 'ready', changedAt: 30, path: '/tmf-api/productCatalog/v5' }),

@@ -1,28 +1,22 @@
 import { jest } from '@jest/globals';
 import chalk from 'chalk';
 import { cleanup, render } from 'ink-testing-library';
+import { apiRow } from '../fixtures.js';
 import { LogBuffer } from '../log-buffer.js';
 import type { ApiRow } from '../row.js';
 import type { Details } from '../details.js';
 import { Listeners } from '../listeners.js';
 import { Dashboard, type DashboardActions } from './Dashboard.js';
 
-const row = (namespace: string, name: string, state: ApiRow['state'], over: Partial<ApiRow> = {}): ApiRow => ({
-  key: `${namespace}/${name}`,
-  namespace,
-  name,
-  component: 'prodcat',
-  type: 'openapi',
-  path: `/${namespace}/${name}`,
-  url: state === 'ready' ? `https://192.0.2.1/${namespace}/${name}` : undefined,
-  ready: state === 'ready',
-  routing: state === 'error' ? 'conflict' : 'routed',
-  metrics: '-',
-  state,
-  inSync: true,
-  changedAt: 0,
-  ...over,
-});
+const row = (namespace: string, name: string, state: ApiRow['state'], over: Partial<ApiRow> = {}): ApiRow =>
+  apiRow(namespace, name, {
+    component: 'prodcat',
+    url: state === 'ready' ? `https://192.0.2.1/${namespace}/${name}` : undefined,
+    ready: state === 'ready',
+    routing: state === 'error' ? 'conflict' : 'routed',
+    state,
+    ...over,
+  });
 
 /** A store the test sets rows on. */
 function fakeStore(rows: ApiRow[]) {
