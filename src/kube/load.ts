@@ -1,6 +1,6 @@
 // Fills the stores for a one-shot run with one LIST per kind (per namespace when the
 // scope names plain namespaces), whatever the number of APIs: never a GET per API.
-import type { KubeObject, MetricsMode } from '../reconcile/types.js';
+import type { ExposedAPI, KubeObject, MetricsMode } from '../reconcile/types.js';
 import { FINALIZER } from '../reconcile/index.js';
 import { ApiError, KubeClient } from './client.js';
 import type { Discovered } from './discovery.js';
@@ -43,6 +43,12 @@ async function list(client: KubeClient, r: Resource, namespaces: (string | undef
   const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
   for (const item of items) Object.assign(item, { apiVersion, kind: r.kind });
   return items;
+}
+
+/** The ExposedAPIs in scope with one LIST (one per namespace when the scope names them). */
+export async function listExposedApis(client: KubeClient, scope: Scope): Promise<ExposedAPI[]> {
+  const items = (await list(client, EXPOSED_API, scope.literal ?? [undefined])) as ExposedAPI[];
+  return items.filter((a) => scope.matches(a.metadata.namespace ?? ''));
 }
 
 export async function loadStores(client: KubeClient, caps: Discovered, metricsMode: MetricsMode, scope: Scope): Promise<Loaded> {

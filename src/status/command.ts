@@ -1,9 +1,11 @@
-// `kubectl oda-api status`: URL and readiness of the selected APIs from one-shot LISTs
-// (nothing is written), optionally waiting until all are usable, or for one named API
-// the walk along its chain to the first broken link. Returns the exit code.
+// `kubectl oda-api status`: URL and readiness of the selected APIs from a LIST of their
+// ExposedAPIs (nothing is written), optionally waiting until all are usable, or for one
+// named API the walk along its chain (one LIST per kind) to the first broken link.
+// Returns the exit code.
 import type { Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
-import type { Scope } from '../kube/load.js';
+import { discover } from '../kube/discovery.js';
+import { listExposedApis, type Scope } from '../kube/load.js';
 import type { StoreView } from '../kube/view.js';
 import { diagnose } from './diagnose.js';
 import { formatDiagnosis, formatStatus, pendingLines, type OutputFormat } from './format.js';
@@ -33,14 +35,15 @@ const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
 const allAvailable = (s: Snapshot) => s.missing.length === 0 && s.items.every(isAvailable);
 
+/** What the ExposedAPIs' own status says: one LIST, so --wait can poll every second. */
 async function snapshot(o: StatusOptions): Promise<Snapshot> {
-  const view = await loadView(o.client, o.settings, o.scope);
-  const { apis, missing } = selectApis(view.stores.exposedApis.list(), o.scope.matches, o.names);
+  const { apis, missing } = selectApis(await listExposedApis(o.client, o.scope), o.scope.matches, o.names);
   return { items: apis.map(statusItem), missing };
 }
 
 export async function statusCommand(o: StatusOptions): Promise<number> {
   if (o.names.length === 1 && !o.wait && o.output === 'table') return walk(o, o.names[0]);
+  await discover(o.client); // a missing ExposedAPI CRD is an error at once, not a wait
   if (!o.wait) {
     const s = await snapshot(o);
     for (const name of s.missing) err(`ExposedAPI "${name}" not found in the selected namespaces\n`);
