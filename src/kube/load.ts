@@ -1,9 +1,9 @@
 // Fills the stores for a one-shot run with one LIST per kind (per namespace when the
 // scope names plain namespaces), whatever the number of APIs: never a GET per API.
-import type { ExposedAPI, KubeObject, MetricsMode } from '../reconcile/types.js';
+import type { ExposedAPI, KubeObject, MetricsMode, Settings } from '../reconcile/types.js';
 import { FINALIZER } from '../reconcile/index.js';
 import { ApiError, KubeClient } from './client.js';
-import type { Discovered } from './discovery.js';
+import { discover, type Discovered } from './discovery.js';
 import {
   collectionPath,
   COMPONENT,
@@ -16,8 +16,8 @@ import {
   SERVICE_MONITOR,
   virtualServiceResource,
 } from './resources.js';
-import { newStores, Stores } from './view.js';
-import type { Store } from './store.js';
+import { newStores, StoreView, Stores } from './view.js';
+import { Store } from './store.js';
 
 export interface Scope {
   /** Whether a namespace is in scope. */
@@ -90,4 +90,25 @@ export async function loadStores(client: KubeClient, caps: Discovered, metricsMo
     throw new ApiError(403, 'Forbidden', unreadable.get(EXPOSED_API.plural)!, 'GET', collectionPath(EXPOSED_API));
   }
   return { stores, unreadable };
+}
+
+/** A view of the cluster from one LIST per kind, for one-shot commands (reconcile, status, snapshots). */
+export async function loadView(client: KubeClient, settings: Settings, scope: Scope): Promise<{ view: StoreView; unreadable: Unreadable }> {
+  const caps = await discover(client);
+  const { stores, unreadable } = await loadStores(client, caps, settings.metricsMode, scope);
+  return { view: new StoreView(stores, caps, settings), unreadable };
+}
+
+export interface Selection {
+  apis: ExposedAPI[];
+  /** Names asked for that are in no namespace in scope. */
+  missing: string[];
+}
+
+/** APIs in scope, only those named when names are given, sorted by namespace/name. */
+export function selectApis(all: readonly ExposedAPI[], inScope: (namespace: string) => boolean, names: readonly string[]): Selection {
+  const scoped = all.filter((a) => inScope(a.metadata.namespace ?? ''));
+  const apis = names.length ? scoped.filter((a) => names.includes(a.metadata.name)) : [...scoped];
+  apis.sort((a, b) => (Store.keyOf(a) < Store.keyOf(b) ? -1 : 1));
+  return { apis, missing: names.filter((n) => !apis.some((a) => a.metadata.name === n)) };
 }

@@ -3,11 +3,8 @@
 import type { Settings } from '../reconcile/types.js';
 import { ConnectionError, KubeClient } from '../kube/client.js';
 import { ApiReport, converge } from '../kube/converge.js';
-import { discover } from '../kube/discovery.js';
 import { Change, DryRun, Executor } from '../kube/executor.js';
-import { loadStores, Scope } from '../kube/load.js';
-import { Store } from '../kube/store.js';
-import { StoreView } from '../kube/view.js';
+import { loadView, selectApis, Scope } from '../kube/load.js';
 
 export type { ApiReport };
 
@@ -33,15 +30,10 @@ export interface RunReport {
 const PARALLEL = 8;
 
 export async function runOnce(client: KubeClient, options: RunOptions): Promise<RunReport> {
-  const caps = await discover(client);
-  const { stores, unreadable } = await loadStores(client, caps, options.settings.metricsMode, options.scope);
-  const view = new StoreView(stores, caps, options.settings);
-  const executor = new Executor(client, stores, { component: caps.componentStatusSubresource }, options.dryRun);
-
-  const inScope = stores.exposedApis.list().filter((a) => options.scope.matches(a.metadata.namespace!));
-  const selected = options.names.length ? inScope.filter((a) => options.names.includes(a.metadata.name)) : inScope;
-  selected.sort((a, b) => Store.keyOf(a).localeCompare(Store.keyOf(b)));
-  const missing = options.names.filter((n) => !selected.some((a) => a.metadata.name === n));
+  const { view, unreadable } = await loadView(client, options.settings, options.scope);
+  const { stores, capabilities } = view;
+  const executor = new Executor(client, stores, { component: capabilities.componentStatusSubresource }, options.dryRun);
+  const { apis: selected, missing } = selectApis(stores.exposedApis.list(), options.scope.matches, options.names);
 
   const changes = new Map<string, Change>();
   const onChange = (change: Change) => record(changes, change);

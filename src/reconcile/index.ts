@@ -26,6 +26,7 @@ export { CONDITION_TYPES, conditionsFor, conditionsWith, transitionEvents, type 
 export { componentRollup, parentComponentName, type RollupEntry } from './component.js';
 export { desiredApiStatus, desiredStatus, statusChanged } from './status.js';
 export { childMatches } from './match.js';
+export { componentEntryState, plannedChild, podsToAnnotate, statusDiffers, type ChildState } from './drift.js';
 export { reconcile } from './engine.js';
 export {
   buildSettings,

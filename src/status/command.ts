@@ -5,13 +5,12 @@
 import type { Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
 import { discover } from '../kube/discovery.js';
-import { listExposedApis, type Scope } from '../kube/load.js';
+import { listExposedApis, loadView, selectApis, type Scope } from '../kube/load.js';
 import type { StoreView } from '../kube/view.js';
 import { diagnose } from './diagnose.js';
 import { formatDiagnosis, formatStatus, pendingLines, type OutputFormat } from './format.js';
-import { isAvailable, selectApis, statusItem, type StatusItem } from './items.js';
+import { isAvailable, statusItem, type StatusItem } from './items.js';
 import type { PodInfo } from './links.js';
-import { loadView } from './load.js';
 import { formatDuration, pollUntil } from './wait.js';
 
 export interface StatusOptions {
@@ -73,7 +72,7 @@ async function podsOf(o: StatusOptions, view: StoreView, namespace: string, impl
 }
 
 async function walk(o: StatusOptions, name: string): Promise<number> {
-  const view = await loadView(o.client, o.settings, o.scope);
+  const { view } = await loadView(o.client, o.settings, o.scope);
   const { apis } = selectApis(view.stores.exposedApis.list(), o.scope.matches, [name]);
   if (apis.length === 0) {
     err(`ExposedAPI "${name}" not found in the selected namespaces\n`);

@@ -1,6 +1,7 @@
 import type { ExposedAPI, ExposedAPIStatus } from '../reconcile/types.js';
 import { exposedApi } from './fixtures.js';
-import { isAvailable, selectApis, statusItem } from './items.js';
+import { selectApis } from '../kube/load.js';
+import { isAvailable, statusItem } from './items.js';
 
 const ready = (status: 'True' | 'False', reason = 'Ready', message = 'ok', observedGeneration = 1) => ({
   type: 'Ready',

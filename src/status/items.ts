@@ -2,7 +2,6 @@
 // and its users see): URL, readiness, and when the API is not usable yet, why. An API is
 // usable once it has a URL, its implementation is ready and its status is current.
 import type { Condition, ExposedAPI } from '../reconcile/types.js';
-import { Store } from '../kube/store.js';
 
 export interface StatusItem {
   namespace: string;
@@ -44,18 +43,4 @@ export function statusItem(api: ExposedAPI): StatusItem {
   const why = whyNot(api, url, ready);
   if (why) Object.assign(item, why);
   return item;
-}
-
-export interface Selection {
-  apis: ExposedAPI[];
-  /** Names asked for that are in no namespace in scope. */
-  missing: string[];
-}
-
-/** APIs in scope, only those named when names are given, sorted by namespace/name. */
-export function selectApis(all: readonly ExposedAPI[], inScope: (namespace: string) => boolean, names: readonly string[]): Selection {
-  const scoped = all.filter((a) => inScope(a.metadata.namespace ?? ''));
-  const apis = names.length ? scoped.filter((a) => names.includes(a.metadata.name)) : [...scoped];
-  apis.sort((a, b) => (Store.keyOf(a) < Store.keyOf(b) ? -1 : 1));
-  return { apis, missing: names.filter((n) => !apis.some((a) => a.metadata.name === n)) };
 }

@@ -1,7 +1,7 @@
 // The links of the "why is my API not ready?" chain, each judged from the cluster view,
 // the engine's result on it and (for pods) a targeted read. Pure.
-import { gatewayAddress, isMetricsApi, type ApiSpec } from '../reconcile/index.js';
-import type { Action, ClusterView, Condition, EndpointSlice, ReconcileResult, Settings } from '../reconcile/types.js';
+import { componentEntryState, gatewayAddress, isMetricsApi, plannedChild, podsToAnnotate, statusDiffers, type ApiSpec } from '../reconcile/index.js';
+import type { ClusterView, Condition, EndpointSlice, ReconcileResult, Settings } from '../reconcile/types.js';
 
 export type Mark = 'ok' | 'broken' | 'skipped';
 
@@ -72,9 +72,9 @@ export function gatewayLink(view: ClusterView, settings: Settings, spec: ApiSpec
 /** A child against the engine's plan: missing, differing or matching. */
 function childLink(link: string, kind: string, result: ReconcileResult): Link {
   const what = `${kind} ${result.namespace}/${result.name}`;
-  const apply = result.actions.find((a): a is Extract<Action, { type: 'apply' }> => a.type === 'apply' && a.object.kind === kind);
-  if (apply?.change === 'create') return broken(link, `${what} does not exist yet (no operator has reconciled this API)`);
-  if (apply) return broken(link, `${what} differs from the desired state`);
+  const planned = plannedChild(result.actions, kind);
+  if (planned === 'missing') return broken(link, `${what} does not exist yet (no operator has reconciled this API)`);
+  if (planned === 'differs') return broken(link, `${what} differs from the desired state`);
   return ok(link, `${what} matches the desired state`);
 }
 
@@ -89,7 +89,7 @@ export function metricsLink(spec: ApiSpec, settings: Settings, result: Reconcile
   const configured = condition(result, 'MetricsConfigured');
   if (configured?.status === 'False') return broken('metrics', configured.message);
   if (settings.metricsMode === 'ServiceMonitor') return childLink('metrics', 'ServiceMonitor', result);
-  const pods = result.actions.filter((a) => a.type === 'annotatePod').length;
+  const pods = podsToAnnotate(result.actions);
   if (pods > 0) return broken('metrics', `${plural(pods, 'pod')} lack the ${settings.metricsMode} scrape annotations`);
   return ok('metrics', configured?.message ?? 'pods are annotated');
 }
@@ -97,12 +97,13 @@ export function metricsLink(spec: ApiSpec, settings: Settings, result: Reconcile
 export function componentLink(view: ClusterView, result: ReconcileResult, parent: string | undefined): Link {
   if (parent === undefined) return skipped('component', 'not part of a Component');
   if (!view.component(result.namespace, parent)) return broken('component', `Component ${parent} not found`);
-  if (result.actions.some((a) => a.type === 'patchComponent')) return broken('component', `the entry in Component ${parent} does not show this API's URL and readiness yet`);
-  if (result.requeueAfterMs !== undefined) return broken('component', `Component ${parent} has no entry for this API yet (the Component operator adds it)`);
+  const entry = componentEntryState(result);
+  if (entry === 'differs') return broken('component', `the entry in Component ${parent} does not show this API's URL and readiness yet`);
+  if (entry === 'missing') return broken('component', `Component ${parent} has no entry for this API yet (the Component operator adds it)`);
   return ok('component', `Component ${parent} lists this API with its URL and readiness`);
 }
 
 export function statusLink(result: ReconcileResult): Link {
-  if (result.actions.some((a) => a.type === 'writeStatus')) return broken('status', 'the status differs from the desired state (no operator has caught up)');
+  if (statusDiffers(result)) return broken('status', 'the status differs from the desired state (no operator has caught up)');
   return ok('status', 'the status is up to date');
 }

@@ -1,10 +1,8 @@
 // The details of one API for the dashboard's pane: its conditions as the engine sees them,
 // each child and whether it matches the desired state (the engine's plan would write it
 // if not), and its URLs. Pure; Events are fetched separately when the pane opens.
-import { parentComponentName, reconcile } from '../reconcile/index.js';
-import type { Action, ClusterView, Condition, ExposedAPI, Settings } from '../reconcile/types.js';
-
-export type ChildState = 'matches' | 'differs' | 'missing' | 'unwanted';
+import { componentEntryState, parentComponentName, plannedChild, podsToAnnotate, reconcile, statusDiffers, type ChildState } from '../reconcile/index.js';
+import type { Action, ClusterView, Condition, ExposedAPI, ReconcileResult, Settings } from '../reconcile/types.js';
 
 export interface ChildLine {
   what: string;
@@ -23,19 +21,15 @@ type Kind = 'VirtualService' | 'ServiceMonitor';
 
 function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[], live: unknown): ChildLine | undefined {
   const what = `${kind} ${ns}/${name}`;
-  for (const a of actions) {
-    if (a.type === 'apply' && a.object.kind === kind) return { what, state: a.change === 'create' ? 'missing' : 'differs' };
-    if (a.type === 'delete' && a.kind === kind) return { what, state: 'unwanted' };
-  }
+  const planned = plannedChild(actions, kind);
+  if (planned) return { what, state: planned };
   return live === undefined ? undefined : { what, state: 'matches' };
 }
 
-function componentLine(api: ExposedAPI, actions: readonly Action[], retrying: boolean): ChildLine | undefined {
+function componentLine(api: ExposedAPI, result: ReconcileResult): ChildLine | undefined {
   const parent = parentComponentName(api);
   if (parent === undefined) return undefined;
-  const what = `Component ${api.metadata.namespace}/${parent} entry`;
-  if (actions.some((a) => a.type === 'patchComponent')) return { what, state: 'differs' };
-  return { what, state: retrying ? 'missing' : 'matches' };
+  return { what: `Component ${api.metadata.namespace}/${parent} entry`, state: componentEntryState(result) };
 }
 
 export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Settings, now: Date): Details {
@@ -45,11 +39,11 @@ export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Setting
     view.capabilities.virtualServiceApiVersion ? childOf('VirtualService', ns, name, actions, view.virtualService(ns, name)) : undefined,
     view.capabilities.serviceMonitorServed ? childOf('ServiceMonitor', ns, name, actions, view.serviceMonitor(ns, name)) : undefined,
   ].filter((c): c is ChildLine => c !== undefined);
-  const pods = actions.filter((a) => a.type === 'annotatePod').length;
+  const pods = podsToAnnotate(actions);
   if (pods > 0) children.push({ what: `metrics annotations on ${pods} pod${pods === 1 ? '' : 's'}`, state: 'differs' });
-  const component = componentLine(api, actions, result.requeueAfterMs !== undefined);
+  const component = componentLine(api, result);
   if (component) children.push(component);
-  children.push({ what: 'ExposedAPI status', state: actions.some((a) => a.type === 'writeStatus') ? 'differs' : 'matches' });
+  children.push({ what: 'ExposedAPI status', state: statusDiffers(result) ? 'differs' : 'matches' });
 
   const details: Details = { key: `${ns}/${name}`, conditions: result.status.conditions ?? [], children };
   const apiStatus = result.status.apiStatus;

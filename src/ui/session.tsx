@@ -9,7 +9,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { Scope } from '../kube/load.js';
 import { Controller } from '../operator/controller.js';
 import { startOperator } from '../operator/run.js';
-import { loadView } from '../status/load.js';
+import { loadView } from '../kube/load.js';
 import { dashboardActions } from './actions.js';
 import { Dashboard } from './components/Dashboard.js';
 import { LogBuffer } from './log-buffer.js';
@@ -48,7 +48,7 @@ async function startSource(o: DashboardOptions, log: Logger): Promise<Source> {
 
 async function printSnapshot(o: DashboardOptions): Promise<void> {
   process.stderr.write('not a terminal: printing one snapshot\n');
-  const view = await loadView(o.client, o.settings, o.scope);
+  const { view } = await loadView(o.client, o.settings, o.scope);
   const store = new StatusStore(viewSource(view, o.settings, o.scope.matches));
   store.invalidate('all');
   store.flush();
