@@ -54,7 +54,8 @@ export class KubeClient {
       if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
       else config.loadFromDefault();
     } catch (err) {
-      throw new ConnectionError(`cannot read kubeconfig ${options.kubeconfig ?? ''}: ${(err as Error).message}`.replace('  ', ' '));
+      const file = options.kubeconfig ? ` ${options.kubeconfig}` : ''; // from KUBECONFIG, the error names the file
+      throw new ConnectionError(`cannot read the kubeconfig${file}: ${(err as Error).message}`);
     }
     if (options.context) {
       if (!config.getContextObject(options.context)) throw new ConnectionError(`context "${options.context}" not found in kubeconfig`);

@@ -82,10 +82,16 @@ export class Terminal {
     await this.tmux(['resize-window', '-t', 'test', '-x', String(columns), '-y', String(rows)]);
   }
 
-  /** The command's exit status once it has exited, else undefined. */
+  /**
+   * The command's exit status once it has exited (128 + the signal if one killed it), else
+   * undefined. tmux marks the pane dead when its terminal closes, which can come a moment
+   * before it has collected the exit status: until then the command has not exited.
+   */
   async exitStatus(): Promise<number | undefined> {
-    const [dead, status] = (await this.display('#{pane_dead} #{pane_dead_status}')).split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    const [dead, status, signal] = (await this.display('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')).split(':');
+    if (dead !== '1') return undefined;
+    if (status) return Number(status);
+    return signal ? 128 + Number(signal) : undefined;
   }
 
   async waitForExit(timeoutMs = 20_000): Promise<number> {
