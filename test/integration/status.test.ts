@@ -5,7 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import type { KubeClient } from '../../src/kube/client.js';
+import { discover } from '../../src/kube/discovery.js';
+import { statusCommand } from '../../src/status/command.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, readyEndpoints, setPodReady, waitFor } from '../support/cluster.js';
 import { createApi, createGateway, kubectlOdaApi, setGatewayAddress, type CliResult } from '../support/canvas.js';
 
@@ -231,4 +234,28 @@ describe('--wait', () => {
       relay.close();
     }
   }, 120_000);
+});
+
+test('a check reads the APIs with one LIST, whatever their number: --wait polls cheaply', async () => {
+  await canvas();
+  for (const name of ['a', 'b', 'c', 'd', 'e']) await createApi(client, ns, name);
+  const discovery = adminClient();
+  await discover(discovery);
+  const counting = adminClient();
+  const printed = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    const code = await statusCommand({
+      client: counting,
+      settings: { metricsMode: 'ServiceMonitor', gateway: 'gw', scrapeInterval: '15s' },
+      scope: { matches: (n) => n === ns, literal: [ns] },
+      names: [],
+      output: 'json',
+      wait: false,
+      timeoutMs: 0,
+    });
+    expect(code).toBe(1);
+  } finally {
+    printed.mockRestore();
+  }
+  expect(counting.requestCounts).toEqual({ GET: (discovery.requestCounts.GET ?? 0) + 1 });
 });
