@@ -1,6 +1,11 @@
 // Native ESM jest (Ink needs ESM): run with NODE_OPTIONS=--experimental-vm-modules.
 // Two projects: `unit` (pure logic, next to the code in src/) and `integration`
 // (test/, against one real control plane per run, started by the global setup).
+import { findReferenceCrds } from './scripts/reference-crds.mjs';
+
+// The upstream CRDs for the conformance test, found the same way CI finds them.
+process.env.ODA_API_REFERENCE_CRDS_DIR ??= findReferenceCrds();
+
 const common = {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',

@@ -7,7 +7,7 @@ export interface ClusterState {
   startSeconds: number;
 }
 export class ClusterError extends Error {}
-export function build(options?: { quiet?: boolean }): string;
+export function build(options?: { quiet?: boolean }): Promise<string>;
 export function up(dir: string, options?: { port?: number }): Promise<ClusterState>;
 export function down(dir: string): Promise<void>;
 export function installCrds(kubeconfig: string, crdsDir?: string): string;

@@ -1,6 +1,6 @@
 // The children we generate must be accepted by the real upstream CRDs (strict field
 // validation: no unknown fields, right types, enums and patterns). The CRDs are
-// reference data outside the project: ODA_API_REFERENCE_CRDS_DIR, else ../shared/reference/crds.
+// reference data outside the project, found by scripts/reference-crds.mjs (jest.config.js).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -120,7 +120,7 @@ const specs: [string, ApiSpec][] = [
 
 // Missing reference CRDs fail loudly rather than skip: a skipped check proves nothing.
 it('finds the upstream CRDs', () => {
-  if (!existsSync(dir)) throw new Error(`no CRDs at ${dir}: set ODA_API_REFERENCE_CRDS_DIR to a folder holding the upstream Istio and Prometheus CRDs`);
+  if (!existsSync(dir)) throw new Error(`the upstream CRDs are not at ${dir}: set ODA_API_REFERENCE_CRDS_DIR to a folder holding the upstream Istio and Prometheus CRDs (see CONTRIBUTING.md)`);
 });
 
 if (existsSync(dir)) describe(`generated objects validate against the upstream CRDs in ${dir}`, () => {
