@@ -89,6 +89,7 @@ export class Executor {
         for (const [field, value] of Object.entries(action.entry)) {
           if (value !== undefined) ops.push({ op: 'add', path: `${base}/${field}`, value });
         }
+        for (const field of action.remove ?? []) ops.push({ op: 'remove', path: `${base}/${field}` });
         const path = objectPath(COMPONENT, action.namespace, action.name) + (this.statusSubresource.component ? '/status' : '');
         const after =
           this.dryRun === 'client'

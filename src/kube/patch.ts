@@ -49,16 +49,14 @@ export function applyLocally(live: Json, desired: Json): Json {
   return result;
 }
 
-export interface JsonPatchOp {
-  op: 'test' | 'add';
-  path: string;
-  value: Json;
-}
+export type JsonPatchOp = { op: 'test' | 'add'; path: string; value: Json } | { op: 'remove'; path: string };
 
-/** Applies `test` and `add` operations (RFC 6902) locally; throws when a test fails. */
+/** Applies `test`, `add` and `remove` operations (RFC 6902) locally; throws when a test fails or a removed key is missing. */
 export function applyJsonPatch(target: Json, ops: readonly JsonPatchOp[]): Json {
   const result = structuredClone(target) as Record<string, Json>;
-  for (const { op, path, value } of ops) {
+  for (const operation of ops) {
+    const { op, path } = operation;
+    const value = 'value' in operation ? operation.value : undefined;
     const keys = path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = keys.pop()!;
     let parent: Record<string, Json> = result;
@@ -66,6 +64,10 @@ export function applyJsonPatch(target: Json, ops: readonly JsonPatchOp[]): Json 
     if (parent === undefined || parent === null) throw new Error(`path ${path} does not exist`);
     if (op === 'test' && JSON.stringify(parent[last]) !== JSON.stringify(value)) throw new Error(`test failed at ${path}`);
     if (op === 'add') parent[last] = value;
+    if (op === 'remove') {
+      if (!(last in parent)) throw new Error(`path ${path} does not exist`);
+      delete parent[last];
+    }
   }
   return result;
 }

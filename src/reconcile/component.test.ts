@@ -54,6 +54,19 @@ describe('componentRollup', () => {
     expect(componentRollup(api(), undefined, { url, ready: true }, view(c))).toEqual({});
   });
 
+  it('removes a url and developerUI the API no longer has, so the entry mirrors it', () => {
+    const c = component({ coreAPIs: [{ uid: 'a-1', url, developerUI: `${url}/docs`, ready: true }] });
+    expect(componentRollup(api(), undefined, { ready: false }, view(c)).action).toMatchObject({
+      entry: { ready: false },
+      remove: ['url', 'developerUI'],
+    });
+  });
+
+  it('removes a stale url even when ready has not changed', () => {
+    const c = component({ coreAPIs: [{ uid: 'a-1', url, ready: false }] });
+    expect(componentRollup(api(), undefined, { ready: false }, view(c)).action).toMatchObject({ remove: ['url'] });
+  });
+
   it('finds the entry in the list of the segment first', () => {
     const c = component({ coreAPIs: [{ uid: 'a-1' }], managementAPIs: [{ uid: 'x' }, { uid: 'a-1' }] });
     expect(componentRollup(api(), 'managementFunction', { ready: true }, view(c)).action).toMatchObject({ list: 'managementAPIs', index: 1 });

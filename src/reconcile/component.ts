@@ -17,6 +17,9 @@ const LIST_OF_SEGMENT: Record<Segment, ListName> = {
 };
 const ALL_LISTS: ListName[] = ['coreAPIs', 'managementAPIs', 'securityAPIs'];
 
+/** The optional keys of an entry that follow the API's own status. */
+const MIRRORED_KEYS = ['url', 'developerUI'] as const;
+
 export interface RollupEntry {
   url?: string;
   developerUI?: string;
@@ -66,7 +69,11 @@ export function componentRollup(
   const entry: RollupEntry = { ready: wanted.ready };
   if (wanted.url !== undefined) entry.url = wanted.url;
   if (wanted.developerUI !== undefined) entry.developerUI = wanted.developerUI;
-  const upToDate = Object.entries(entry).every(([key, value]) => found.entry[key] === value);
+  // The entry mirrors the API: a url the API lost must go, or the Canvas counts a dead URL as deployed.
+  const remove = MIRRORED_KEYS.filter((key) => entry[key] === undefined && key in found.entry);
+  const upToDate = remove.length === 0 && Object.entries(entry).every(([key, value]) => found.entry[key] === value);
   if (upToDate) return {};
-  return { action: { type: 'patchComponent', namespace, name, list: found.list, index: found.index, uid, entry } };
+  const action: Extract<Action, { type: 'patchComponent' }> = { type: 'patchComponent', namespace, name, list: found.list, index: found.index, uid, entry };
+  if (remove.length > 0) action.remove = remove;
+  return { action };
 }

@@ -150,9 +150,10 @@ export type Action =
   /** Replace the ExposedAPI's status (to /status when `subresource`, else on the main resource). */
   | { type: 'writeStatus'; status: ExposedAPIStatus; subresource: boolean }
   /**
-   * Set url/developerUI/ready on one entry of the parent Component's status list,
-   * guarded by a JSON-patch `test` on the entry's uid so a concurrent reorder cannot
-   * make us write the wrong entry.
+   * Set url/developerUI/ready on one entry of the parent Component's status list, and
+   * remove the keys in `remove` (the API has no url or developerUI now), guarded by a
+   * JSON-patch `test` on the entry's uid so a concurrent reorder cannot make us write
+   * the wrong entry.
    */
   | {
       type: 'patchComponent';
@@ -162,6 +163,8 @@ export type Action =
       index: number;
       uid: string;
       entry: { url?: string; developerUI?: string; ready: boolean };
+      /** Keys the entry has and the API no longer has; absent when there are none. */
+      remove?: ('url' | 'developerUI')[];
     }
   | { type: 'addFinalizer' | 'removeFinalizer'; finalizer: string }
   | { type: 'event'; eventType: 'Normal' | 'Warning'; reason: string; message: string };
