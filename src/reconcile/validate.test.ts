@@ -42,6 +42,13 @@ describe('validateSpec', () => {
     ['port fractional', { port: 80.5 }, 'spec.port: must be an integer between 1 and 65535, got 80.5'],
     ['port missing', { port: undefined }, 'spec.port: must be an integer between 1 and 65535, got nothing'],
     ['relative path', { path: 'prd/v4' }, 'spec.path: must be a string starting with "/", got "prd/v4" (string)'],
+    [
+      'path with a space',
+      { path: '/bad/with space' },
+      'spec.path: must be a URI path: a space at character 10 is not allowed; percent-encode it as %20, got "/bad/with space" (string)',
+    ],
+    ['catch-all path', { path: '/' }, 'spec.path: must be a URI path: "/" alone is a catch-all'],
+    ['developerUI with a query', { developerUI: '/docs?x' }, 'spec.developerUI: must be a URI path: "?" at character 6 starts a query'],
     ['unknown apiType', { apiType: 'graphql' }, 'spec.apiType: must be one of openapi, prometheus, openmetrics, mcp, got "graphql" (string)'],
     ['implementation with a dot', { implementation: 'prd.svc' }, 'spec.implementation: must be a Service name'],
     ['implementation starting with a digit', { implementation: '1prd' }, 'spec.implementation: must be a Service name'],

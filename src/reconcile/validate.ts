@@ -5,6 +5,7 @@
 import type { ExposedAPI } from './types.js';
 import { API_TYPES, SEGMENTS, type ApiSpec } from './spec.js';
 import { isDns1035Label, isDns1123Subdomain, isHost } from './names.js';
+import { pathProblem, type PathRules } from './paths.js';
 
 export interface SpecIssue {
   field: string;
@@ -31,7 +32,6 @@ const absent = (v: unknown): boolean => v === undefined || v === null;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNonEmptyString = (v: unknown): v is string => isString(v) && v.length > 0;
-const isAbsolutePath = (v: unknown): v is string => isString(v) && v.startsWith('/');
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
 class Issues {
@@ -40,6 +40,13 @@ class Issues {
   /** Records `field: expectation, got <value>` unless `ok`. */
   expect(ok: boolean, field: string, expectation: string, value: unknown): void {
     if (!ok) this.list.push({ field, message: `${field}: ${expectation}, got ${describeValue(value)}` });
+  }
+
+  /** A URI path prefix, with the problem (character and position) in the message. */
+  path(value: unknown, field: string, rules: PathRules): void {
+    if (!isString(value) || !value.startsWith('/')) return this.expect(false, field, 'must be a string starting with "/"', value);
+    const problem = pathProblem(value, rules);
+    if (problem) this.list.push({ field, message: `${field}: must be a URI path: ${problem}, got ${describeValue(value)}` });
   }
 
   /** Like `expect`, but an absent value is fine. */
@@ -68,7 +75,7 @@ export function validateSpec(api: ExposedAPI): SpecIssue[] {
     'must be a Service name (DNS-1035 label: lower-case letters, digits and "-", starting with a letter, at most 63 characters)',
     spec.implementation,
   );
-  issues.expect(isAbsolutePath(spec.path), 'spec.path', 'must be a string starting with "/"', spec.path);
+  issues.path(spec.path, 'spec.path', { catchAll: false });
   issues.expect(
     Number.isInteger(spec.port) && (spec.port as number) >= 1 && (spec.port as number) <= 65535,
     'spec.port',
@@ -81,7 +88,7 @@ export function validateSpec(api: ExposedAPI): SpecIssue[] {
     'spec.hostname',
     'must be a lower-case DNS name (optionally starting with "*."), an IPv4 or an IPv6 address',
   );
-  issues.optional(spec.developerUI, isAbsolutePath, 'spec.developerUI', 'must be a string starting with "/"');
+  if (!absent(spec.developerUI)) issues.path(spec.developerUI, 'spec.developerUI', { catchAll: true });
   issues.optional(
     spec.segment,
     (v) => (SEGMENTS as readonly unknown[]).includes(v),
