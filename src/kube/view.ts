@@ -60,7 +60,7 @@ export class StoreView implements ClusterView {
     const s = stores;
     this.gatewayService = cached(
       () => [s.gateways.version, s.services.version],
-      () => pickGatewayService(this.gateway(), s.services.list()),
+      () => pickGatewayService(this.configuredGateway(), s.services.list()),
     );
     // Routes are recomputed whenever an API or VirtualService changes (every write does),
     // so each object's routes are computed once and remembered by object identity.
@@ -80,7 +80,7 @@ export class StoreView implements ClusterView {
   }
 
   /** The Istio Gateway named by the setting; a bare name is looked up in every namespace, first by namespace order. */
-  private gateway(): KubeObject | undefined {
+  private configuredGateway(): KubeObject | undefined {
     const setting = this.settings.gateway;
     if (setting.includes('/')) {
       const { namespace, name } = parseGatewaySetting(setting, '');
@@ -119,5 +119,9 @@ export class StoreView implements ClusterView {
 
   component(namespace: string, name: string): KubeObject | undefined {
     return this.stores.components.get(namespace, name);
+  }
+
+  gateway(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.gateways.get(namespace, name);
   }
 }

@@ -1,7 +1,7 @@
 // Which ExposedAPIs to reconcile when an object changes: controller-runtime's "handler"
 // step. Reads the stores only; the controller enqueues the keys it returns.
 import type { ExposedAPI, KubeObject, Service } from '../reconcile/types.js';
-import { controllerOf, routesOfVirtualService } from '../reconcile/index.js';
+import { controllerOf, prefixesOverlap, routesOfVirtualService } from '../reconcile/index.js';
 import { Store } from '../kube/store.js';
 import type { Stores, StoreView } from '../kube/view.js';
 
@@ -14,6 +14,10 @@ const pathOf = (o: KubeObject | undefined) => (o as ExposedAPI | undefined)?.spe
 /** APIs whose implementation is the Service ns/name (the ExposedAPI store's index). */
 const byImplementation = (stores: Stores, namespace: string, service: string) => stores.exposedApis.indexed(`${namespace}/${service}`);
 
+/** APIs whose path overlaps one of `paths` (equal, or a prefix one way or the other). */
+const rivalsOf = (stores: Stores, paths: readonly string[]) =>
+  paths.length === 0 ? [] : stores.exposedApis.list().filter((a) => typeof a.spec.path === 'string' && paths.some((p) => prefixesOverlap(p, a.spec.path as string)));
+
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
@@ -23,10 +27,10 @@ export function apiKeysFor(kind: Kind, object: KubeObject, previous: KubeObject 
   const all = () => stores.exposedApis.list().map(keyOf);
   switch (kind) {
     case 'exposedApis': {
-      // Routes conflict by path: a change may free or take a route another API wants.
-      const paths = new Set([pathOf(object), pathOf(previous)].filter(Boolean));
-      const rivals = stores.exposedApis.list().filter((a) => paths.has(a.spec.path as string));
-      return [Store.keyOf(object), ...rivals.map(keyOf)];
+      // Routes conflict by path prefix (the same, or one shadowing the other): a change
+      // may free or take a route another API wants.
+      const paths = [pathOf(object), pathOf(previous)].filter((p): p is string => typeof p === 'string');
+      return [Store.keyOf(object), ...rivalsOf(stores, paths).map(keyOf)];
     }
     case 'services': {
       const gateway = view.gatewayService();
@@ -46,8 +50,8 @@ export function apiKeysFor(kind: Kind, object: KubeObject, previous: KubeObject 
       const owner = controllerOf(object);
       if (owner?.kind === 'ExposedAPI') return [`${ns}/${owner.name}`];
       // Someone else's VirtualService may hold a route one of ours wants.
-      const prefixes = new Set([object, previous].flatMap((o) => (o ? routesOfVirtualService(o) : [])).map((r) => r.pathPrefix));
-      return stores.exposedApis.list().filter((a) => prefixes.has(a.spec.path as string)).map(keyOf);
+      const prefixes = [object, previous].flatMap((o) => (o ? routesOfVirtualService(o) : [])).map((r) => r.pathPrefix);
+      return rivalsOf(stores, prefixes).map(keyOf);
     }
     case 'components':
       return stores.exposedApis

@@ -86,7 +86,8 @@ describe('routesOverlap', () => {
     ['host case differs', { hosts: ['API.example'] }, true],
     ['wildcard host', { hosts: ['*'] }, true],
     ['other host', { hosts: ['web.example'] }, false],
-    ['other path', { pathPrefix: '/api/v2' }, false],
+    ['other path', { pathPrefix: '/web' }, false],
+    ['a path under it, which it shadows', { pathPrefix: '/api/v2' }, true],
     ['other gateway', { gateways: ['istio-system/gw'] }, false],
     ['one gateway in common', { gateways: ['istio-system/gw', 'components/component-gateway'] }, true],
   ])('%s -> %s', (_label, over, expected) => {
@@ -202,6 +203,125 @@ describe('conflict properties', () => {
         expect(Math.sign(compareRoutes(a, b)) + Math.sign(compareRoutes(b, a))).toBe(0);
         expect(compareRoutes(a, b) === 0).toBe(key(a) === key(b) && a.owner.creationTimestamp === b.owner.creationTimestamp);
         if (compareRoutes(a, b) <= 0 && compareRoutes(b, c) <= 0) expect(compareRoutes(a, c)).toBeLessThanOrEqual(0);
+      }),
+    );
+  });
+});
+
+describe('prefix shadowing', () => {
+  const at = (name: string, day: number, pathPrefix: string, hosts = ['*']) =>
+    route(name, `2025-01-0${day}T00:00:00Z`, hosts, { pathPrefix });
+
+  it.each<[string, string, boolean]>([
+    ['/a', '/a/b', true],
+    ['/a', '/ab', true], // Istio prefixes are string prefixes
+    ['/a/b', '/a/c', false],
+    ['/', '/anything', true],
+  ])('%s and %s overlap: %s', (x, y, expected) => {
+    expect(routesOverlap(at('x', 1, x), at('y', 1, y))).toBe(expected);
+  });
+
+  it('the later route loses, whether it is the shorter or the longer prefix', () => {
+    const short = at('short', 1, '/a');
+    const long = at('long', 2, '/a/b');
+    expect(findConflict(long, [short, long])).toBe(short);
+    expect(findConflict(short, [short, long])).toBeUndefined();
+    const earlyLong = at('long', 1, '/a/b');
+    const lateShort = at('short', 2, '/a');
+    expect(findConflict(lateShort, [earlyLong, lateShort])).toBe(earlyLong);
+  });
+
+  it('a prefix that lost to an older route does not block the routes it would shadow', () => {
+    const sibling = at('sibling', 1, '/a/c');
+    const short = at('short', 2, '/a');
+    const long = at('long', 3, '/a/b');
+    const all = [sibling, short, long];
+    expect(findConflict(short, all)).toBe(sibling);
+    expect(findConflict(long, all)).toBeUndefined();
+  });
+
+  it('on other hosts, nested prefixes do not meet', () => {
+    expect(findConflict(at('long', 2, '/a/b', ['b.example']), [at('short', 1, '/a', ['a.example'])])).toBeUndefined();
+  });
+});
+
+describe('conflicts across Gateways serving one listener', () => {
+  const gw = (namespace: string, selector: Record<string, string>): KubeObject => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { namespace, name: 'component-gateway' },
+    spec: { selector, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+  });
+  const inNs = (namespace: string, name: string, day: number): Route => ({
+    owner: { kind: 'ExposedAPI', namespace, name, creationTimestamp: `2025-01-0${day}T00:00:00Z` },
+    gateways: [`${namespace}/component-gateway`],
+    hosts: ['*'],
+    pathPrefix: '/api',
+  });
+  const a = inNs('a', 'first', 1);
+  const b = inNs('b', 'second', 2);
+
+  it('two namespaces, each with a component-gateway selecting the same workload: one route wins', () => {
+    const find = (ns: string) => gw(ns, { istio: 'ingressgateway' });
+    expect(findConflict(b, [a, b], find)).toBe(a);
+    expect(findConflict(a, [a, b], find)).toBeUndefined();
+  });
+
+  it('Gateways selecting different workloads are different listeners', () => {
+    const find = (ns: string) => gw(ns, { istio: `ingress-${ns}` });
+    expect(findConflict(b, [a, b], find)).toBeUndefined();
+  });
+
+  it('without readable Gateways, judged by the Gateway names', () => {
+    expect(findConflict(b, [a, b])).toBeUndefined();
+  });
+});
+
+describe('conflict properties with nested paths and shared listeners', () => {
+  // Both namespaces' `gw` select one workload: every `gw` route shares a listener.
+  const gateways: Record<string, KubeObject> = Object.fromEntries(
+    ['n1', 'n2'].map((ns) => [
+      ns,
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Gateway',
+        metadata: { namespace: ns, name: 'gw' },
+        spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80 }, hosts: ['*'] }] },
+      },
+    ]),
+  );
+  const find = (ns: string, name: string) => (name === 'gw' ? gateways[ns] : undefined);
+  const arb = fc
+    .record({
+      name: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+      namespace: fc.constantFrom('n1', 'n2'),
+      day: fc.integer({ min: 1, max: 4 }),
+      host: fc.constantFrom('*', 'a.example', 'b.example'),
+      path: fc.constantFrom('/', '/x', '/x/y', '/xy', '/x/y/z', '/q'),
+      gateway: fc.constantFrom('gw', 'other'),
+    })
+    .map(
+      (r): Route => ({
+        owner: { kind: 'ExposedAPI', namespace: r.namespace, name: r.name, creationTimestamp: `2025-01-0${r.day}T00:00:00Z` },
+        gateways: [r.gateway],
+        hosts: [r.host],
+        pathPrefix: r.path,
+      }),
+    );
+  const routes = fc.uniqueArray(arb, { selector: (r) => `${r.owner.namespace}/${r.owner.name}`, maxLength: 12 });
+
+  it('grants no two overlapping routes, and refuses only routes that overlap an earlier granted one', () => {
+    fc.assert(
+      fc.property(routes, (all) => {
+        const granted = all.filter((r) => findConflict(r, all, find) === undefined);
+        for (const x of granted) for (const y of granted) if (x !== y) expect(routesOverlap(x, y, find)).toBe(false);
+        for (const r of all) {
+          const winner = findConflict(r, all, find);
+          if (winner === undefined) continue;
+          expect(granted).toContain(winner);
+          expect(routesOverlap(r, winner, find)).toBe(true);
+          expect(compareRoutes(winner, r)).toBeLessThan(0);
+        }
       }),
     );
   });

@@ -1,10 +1,12 @@
-// Route conflicts. Two routes for the same gateway, host and path prefix would silently
-// shadow each other in Istio. The earlier one (creation time, then namespace/name) keeps
-// the route; the later one is not routed until the conflict is gone.
+// Route conflicts. Two routes on the same listener (ingress workload, port, host) whose
+// path prefixes overlap would silently shadow each other in Istio, which merges them and
+// tries them in an order the user does not control. The earlier one (creation time, then
+// namespace/name) keeps the route; the later one is not routed until the conflict is gone.
 
 import type { ExposedAPI, KubeObject, Route, Settings } from './types.js';
 import { EXPOSED_API_KIND } from './constants.js';
 import { normaliseGateway } from './gateway.js';
+import { listenersOf, listenersOverlap, type GatewayLookup, type Listener } from './listeners.js';
 import { apiNamespace, controlledByAnExposedAPI } from './ownership.js';
 import { parseSpec, isRecord } from './validate.js';
 import { routeHosts } from './virtualservice.js';
@@ -59,16 +61,18 @@ export function routesOfVirtualService(vs: KubeObject): Route[] {
 const sameOwner = (a: Route, b: Route): boolean =>
   a.owner.kind === b.owner.kind && a.owner.namespace === b.owner.namespace && a.owner.name === b.owner.name;
 
-const hostsOverlap = (a: string, b: string): boolean => a === '*' || b === '*' || a.toLowerCase() === b.toLowerCase();
+/** Istio's `uri.prefix` is a string prefix: `/a` also takes `/a/b` and `/ab`. */
+export const prefixesOverlap = (a: string, b: string): boolean => a.startsWith(b) || b.startsWith(a);
 
-/** Same path prefix, a gateway in common and overlapping hosts. */
-export function routesOverlap(a: Route, b: Route): boolean {
-  if (a.pathPrefix !== b.pathPrefix) return false;
-  const gatewaysOfB = new Set(b.gateways.map((g) => normaliseGateway(g, b.owner.namespace)));
-  return (
-    a.gateways.some((g) => gatewaysOfB.has(normaliseGateway(g, a.owner.namespace))) &&
-    a.hosts.some((h) => b.hosts.some((k) => hostsOverlap(h, k)))
-  );
+/** Without a way to read Gateways, routes are judged by the Gateways' names. */
+const byName: GatewayLookup = () => undefined;
+
+/**
+ * Whether two routes compete for requests: path prefixes where one takes (some of) the
+ * other's requests, on a listener they share (same ingress workload, port and host).
+ */
+export function routesOverlap(a: Route, b: Route, gateway: GatewayLookup = byName): boolean {
+  return prefixesOverlap(a.pathPrefix, b.pathPrefix) && listenersOverlap(listenersOf(a, gateway), listenersOf(b, gateway));
 }
 
 /** Unparseable or missing timestamps sort last: an object not yet stored is the newest. */
@@ -90,19 +94,71 @@ export function compareRoutes(a: Route, b: Route): number {
   );
 }
 
+/** Routes by path, and the paths in sorted order (those extending a prefix are adjacent). */
+interface RouteIndex {
+  byPath: Map<string, Route[]>;
+  paths: string[];
+}
+
+// One index per route table: the view hands out the same array until something changes.
+const indexes = new WeakMap<readonly Route[], RouteIndex>();
+
+function indexOf(all: readonly Route[]): RouteIndex {
+  let index = indexes.get(all);
+  if (index) return index;
+  const byPath = new Map<string, Route[]>();
+  for (const r of all) byPath.set(r.pathPrefix, [...(byPath.get(r.pathPrefix) ?? []), r]);
+  index = { byPath, paths: [...byPath.keys()].sort() };
+  indexes.set(all, index);
+  return index;
+}
+
+/** Routes whose path prefix is a prefix of `path`, equal to it, or extends it. */
+function pathRelatives(index: RouteIndex, path: string): Route[] {
+  const found: Route[] = [];
+  for (let i = 1; i < path.length; i++) found.push(...(index.byPath.get(path.slice(0, i)) ?? []));
+  let lo = 0;
+  let hi = index.paths.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (index.paths[mid] < path) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo; j < index.paths.length && index.paths[j].startsWith(path); j++) found.push(...index.byPath.get(index.paths[j])!);
+  return found;
+}
+
 /**
- * The route that keeps the route key `route` asks for, or undefined when `route` may
- * have it. Routes are granted in order, each one unless it overlaps a route already
- * granted; so a route shut out by an earlier one does not block later ones in turn
- * (a later `*` host losing to an earlier `a.example` does not block `b.example`).
+ * The route that keeps what `route` asks for, or undefined when `route` may have it.
+ * Routes are granted in order (creation time, then namespace/name), each one unless it
+ * overlaps a route already granted; so a route shut out by an earlier one does not block
+ * later ones in turn (a later `*` host losing to an earlier `a.example` does not block
+ * `b.example`). Only the routes linked to `route` through overlaps can matter, so the
+ * order is played out on those alone.
  */
-export function findConflict(route: Route, all: readonly Route[]): Route | undefined {
-  // Only routes on the same path can overlap, directly or through others.
-  const others = all.filter((r) => r.pathPrefix === route.pathPrefix && !sameOwner(r, route));
-  const contenders = [...others, route].sort(compareRoutes);
+export function findConflict(route: Route, all: readonly Route[], gateway: GatewayLookup = byName): Route | undefined {
+  const index = indexOf(all);
+  const listeners = new Map<Route, Listener[]>();
+  const listenersOfRoute = (r: Route) => {
+    let l = listeners.get(r);
+    if (!l) listeners.set(r, (l = listenersOf(r, gateway)));
+    return l;
+  };
+  const overlap = (a: Route, b: Route) =>
+    !sameOwner(a, b) && prefixesOverlap(a.pathPrefix, b.pathPrefix) && listenersOverlap(listenersOfRoute(a), listenersOfRoute(b));
+
+  const linked = new Set<Route>([route]);
+  const pending = [route];
+  for (let r = pending.pop(); r !== undefined; r = pending.pop()) {
+    for (const other of pathRelatives(index, r.pathPrefix)) {
+      if (linked.has(other) || sameOwner(other, route) || !overlap(r, other)) continue;
+      linked.add(other);
+      pending.push(other);
+    }
+  }
   const granted: Route[] = [];
-  for (const candidate of contenders) {
-    const holder = granted.find((g) => !sameOwner(g, candidate) && routesOverlap(g, candidate));
+  for (const candidate of [...linked].sort(compareRoutes)) {
+    const holder = granted.find((g) => overlap(g, candidate));
     if (candidate === route) return holder;
     if (holder === undefined) granted.push(candidate);
   }

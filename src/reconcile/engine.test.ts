@@ -28,6 +28,8 @@ interface World {
   serviceMonitors: KubeObject[];
   components: KubeObject[];
   gatewayService?: Service;
+  /** Istio Gateways; none readable unless a test adds them. */
+  gateways?: KubeObject[];
   capabilities: Capabilities;
 }
 
@@ -120,6 +122,7 @@ function viewOf(w: World, s: Settings = settings): ClusterView {
     virtualService: (ns, name) => inNs(w.virtualServices, ns, name),
     serviceMonitor: (ns, name) => inNs(w.serviceMonitors, ns, name),
     component: (ns, name) => inNs(w.components, ns, name),
+    gateway: (ns, name) => inNs(w.gateways ?? [], ns, name),
     routes: (): Route[] => [
       ...[w.api, ...w.otherApis].flatMap((a) => routeOfExposedAPI(a, s) ?? []),
       ...w.virtualServices.flatMap(routesOfVirtualService),
@@ -175,6 +178,7 @@ function execute(w: World, actions: readonly Action[]): void {
       case 'patchComponent': {
         const status = inNs(w.components, action.namespace, action.name)!.status as Record<string, Record<string, unknown>[]>;
         Object.assign(status[action.list][action.index], action.entry);
+        for (const key of action.remove ?? []) delete status[action.list][action.index][key];
         break;
       }
       case 'event':

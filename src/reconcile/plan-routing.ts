@@ -2,7 +2,7 @@
 // another route holds the same gateway/host/path, or the name is taken by an object
 // we do not manage (never overwrite what is not ours).
 
-import type { Action, ClusterView, ExposedAPI, Settings } from './types.js';
+import type { Action, ClusterView, ExposedAPI, Route, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { ConditionInput } from './conditions.js';
 import { VIRTUAL_SERVICE_KIND } from './constants.js';
@@ -27,6 +27,17 @@ const routed = (status: 'True' | 'False', reason: string, message: string): Cond
   message,
 });
 
+/** Who holds what this route wants, and how: the same prefix, or one prefix taking the other's requests. */
+function conflictText(route: Route, winner: Route, where: string): string {
+  const holder = describeRouteOwner(winner);
+  const through = route.gateways.some((g) => winner.gateways.includes(g)) ? '' : ` through gateway ${winner.gateways.join(', ')}, on the same ingress workload, port and host`;
+  if (winner.pathPrefix === route.pathPrefix) return `the route ${where} is held by ${holder}${through}, created earlier`;
+  if (route.pathPrefix.startsWith(winner.pathPrefix)) {
+    return `the path ${route.pathPrefix} is shadowed by ${holder}${through}, created earlier, whose prefix ${winner.pathPrefix} takes its requests`;
+  }
+  return `the prefix ${route.pathPrefix} would take the requests of ${holder}${through}, created earlier, at ${winner.pathPrefix}`;
+}
+
 export function planRouting(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings): RoutingPlan {
   const namespace = apiNamespace(api);
   const name = api.metadata.name;
@@ -40,11 +51,11 @@ export function planRouting(api: ExposedAPI, spec: ApiSpec, view: ClusterView, s
   const where = `${routeHosts(spec, settings).join(', ')} ${spec.path} on gateway ${settings.gateway}`;
 
   const route = routeOfExposedAPI(api, settings);
-  const winner = route && findConflict(route, view.routes());
-  if (winner) {
+  const winner = route && findConflict(route, view.routes(), (ns, n) => view.gateway(ns, n));
+  if (route && winner) {
     // The loser must not keep a VirtualService shadowing (or shadowed by) the winner.
     const actions: Action[] = ours ? [{ type: 'delete', apiVersion, kind: VIRTUAL_SERVICE_KIND, namespace, name }] : [];
-    const message = `the route ${where} is held by ${describeRouteOwner(winner)}, created earlier; this API is routed once that route is gone`;
+    const message = `${conflictText(route, winner, where)}; this API is routed once that route is gone`;
     return { actions, condition: routed('False', 'Conflict', message), problem: 'conflict' };
   }
   if (live !== undefined && !ours) {

@@ -135,6 +135,8 @@ export interface ClusterView {
   virtualService(namespace: string, name: string): KubeObject | undefined;
   serviceMonitor(namespace: string, name: string): KubeObject | undefined;
   component(namespace: string, name: string): KubeObject | undefined;
+  /** An Istio Gateway; undefined when it is not there or Gateways cannot be read (routes are then judged by Gateway name). */
+  gateway(namespace: string, name: string): KubeObject | undefined;
   /** Every route on any gateway, from all ExposedAPIs and unmanaged VirtualServices in scope. */
   routes(): Route[];
 }

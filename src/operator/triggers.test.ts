@@ -1,0 +1,33 @@
+import type { ExposedAPI } from '../reconcile/types.js';
+import { newStores, StoreView } from '../kube/view.js';
+import { apiKeysFor } from './triggers.js';
+
+const api = (namespace: string, name: string, path: string): ExposedAPI => ({
+  apiVersion: 'oda.tmforum.org/v1',
+  kind: 'ExposedAPI',
+  metadata: { namespace, name },
+  spec: { name, apiType: 'openapi', implementation: 'impl', path, port: 8080 },
+});
+
+function viewWith(...apis: ExposedAPI[]): StoreView {
+  const stores = newStores();
+  for (const a of apis) stores.exposedApis.upsert(a);
+  const capabilities = { serviceMonitorServed: true, exposedApiStatusSubresource: false, componentServed: true, componentStatusSubresource: true };
+  return new StoreView(stores, capabilities, { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', scrapeInterval: '15s' });
+}
+
+describe('apiKeysFor an ExposedAPI', () => {
+  const view = viewWith(api('a', 'root', '/a'), api('b', 'nested', '/a/b'), api('b', 'longer', '/ab'), api('c', 'elsewhere', '/c'));
+
+  it('plans again every API whose path it shares, shadows or is shadowed by', () => {
+    const changed = api('x', 'new', '/a/b');
+    expect(apiKeysFor('exposedApis', changed, undefined, view).sort()).toEqual(['a/root', 'b/nested', 'x/new']);
+    const prefix = api('x', 'new', '/a');
+    expect(apiKeysFor('exposedApis', prefix, undefined, view).sort()).toEqual(['a/root', 'b/longer', 'b/nested', 'x/new']);
+  });
+
+  it('plans again the rivals of the path it had before an edit', () => {
+    const edited = api('x', 'moved', '/c');
+    expect(apiKeysFor('exposedApis', edited, api('x', 'moved', '/a/b'), view).sort()).toEqual(['a/root', 'b/nested', 'c/elsewhere', 'x/moved']);
+  });
+});
