@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ExposedAPI, KubeObject, Route, Settings } from './types.js';
-import { compareRoutes, findConflict, routeOfExposedAPI, routesOfVirtualService, routesOverlap } from './conflicts.js';
+import { compareRoutes, findConflict, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, routesOverlap } from './conflicts.js';
 
 const settings: Settings = { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', scrapeInterval: '15s' };
 
@@ -324,5 +324,32 @@ describe('conflict properties with nested paths and shared listeners', () => {
         }
       }),
     );
+  });
+});
+
+describe('routesKeptFor', () => {
+  const api: ExposedAPI = {
+    apiVersion: 'oda.tmforum.org/v1',
+    kind: 'ExposedAPI',
+    metadata: { name: 'prd', namespace: 'components', uid: 'u-1', creationTimestamp: '2025-01-01T00:00:00Z' },
+    spec: { name: 'x', apiType: 'openapi', implementation: 'svc', path: '/api v5', port: 80 },
+  };
+  const vs: KubeObject = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'prd', namespace: 'components', ownerReferences: [{ apiVersion: 'oda.tmforum.org/v1', kind: 'ExposedAPI', name: 'prd', uid: 'u-1', controller: true }] },
+    spec: { hosts: ['*'], gateways: ['component-gateway'], http: [{ match: [{ uri: { prefix: '/api' } }] }] },
+  };
+
+  it('an invalid API still holds the route its kept VirtualService serves', () => {
+    expect(routesKeptFor(api, vs)).toEqual([
+      { owner: { kind: 'ExposedAPI', namespace: 'components', name: 'prd', creationTimestamp: '2025-01-01T00:00:00Z' }, gateways: ['components/component-gateway'], hosts: ['*'], pathPrefix: '/api' },
+    ]);
+  });
+
+  it('holds nothing when valid (its own route counts), without a VirtualService, or with one it does not control', () => {
+    expect(routesKeptFor({ ...api, spec: { ...api.spec, path: '/api' } }, vs)).toEqual([]);
+    expect(routesKeptFor(api, undefined)).toEqual([]);
+    expect(routesKeptFor({ ...api, metadata: { ...api.metadata, uid: 'other' } }, vs)).toEqual([]);
   });
 });

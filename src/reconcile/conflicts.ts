@@ -7,7 +7,7 @@ import type { ExposedAPI, KubeObject, Route, Settings } from './types.js';
 import { EXPOSED_API_KIND } from './constants.js';
 import { normaliseGateway } from './gateway.js';
 import { listenersOf, listenersOverlap, type GatewayLookup, type Listener } from './listeners.js';
-import { apiNamespace, controlledByAnExposedAPI } from './ownership.js';
+import { apiNamespace, controlledBy, controlledByAnExposedAPI } from './ownership.js';
 import { parseSpec, isRecord } from './validate.js';
 import { routeHosts } from './virtualservice.js';
 
@@ -45,7 +45,23 @@ function prefixesOf(http: unknown): string[] {
  * prefix). Managed ones are represented by their ExposedAPI's route instead.
  */
 export function routesOfVirtualService(vs: KubeObject): Route[] {
-  if (controlledByAnExposedAPI(vs) || !isRecord(vs.spec)) return [];
+  if (controlledByAnExposedAPI(vs)) return [];
+  const owner = { kind: 'VirtualService' as const, namespace: apiNamespace(vs), name: vs.metadata.name, creationTimestamp: vs.metadata.creationTimestamp ?? '' };
+  return routesServed(vs, owner);
+}
+
+/**
+ * The routes an ExposedAPI with an invalid spec still holds: its VirtualService is kept
+ * serving the last valid path (a typo does not cut traffic), so nobody else may take it.
+ */
+export function routesKeptFor(api: ExposedAPI, vs: KubeObject | undefined): Route[] {
+  if (vs === undefined || !controlledBy(vs, api) || api.metadata.deletionTimestamp || !('issues' in parseSpec(api))) return [];
+  const owner = { kind: 'ExposedAPI' as const, namespace: apiNamespace(api), name: api.metadata.name, creationTimestamp: api.metadata.creationTimestamp ?? '' };
+  return routesServed(vs, owner);
+}
+
+function routesServed(vs: KubeObject, owner: Route['owner']): Route[] {
+  if (!isRecord(vs.spec)) return [];
   const namespace = apiNamespace(vs);
   const gateways = strings(vs.spec.gateways)
     .filter((g) => g !== MESH)
@@ -54,7 +70,6 @@ export function routesOfVirtualService(vs: KubeObject): Route[] {
   const hosts = strings(vs.spec.hosts);
   const http = Array.isArray(vs.spec.http) ? vs.spec.http : [];
   const prefixes = [...new Set(http.flatMap(prefixesOf))];
-  const owner = { kind: 'VirtualService' as const, namespace, name: vs.metadata.name, creationTimestamp: vs.metadata.creationTimestamp ?? '' };
   return prefixes.map((pathPrefix) => ({ owner, gateways, hosts, pathPrefix }));
 }
 

@@ -60,4 +60,10 @@ test('breaking the path of a working API keeps its route and URL, and says why i
   expect(api.status?.apiStatus?.url).toBe(`https://203.0.113.30/${ns}/v4`);
   const after = await getVs(client, ns, 'working');
   expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+
+  // The kept route is still held: another API cannot take the path it serves.
+  await createApi(client, ns, 'taker', { path: `/${ns}/v4` });
+  const result = await reconcile('taker');
+  expect(result.code).toBe(1);
+  expect(condition(await getApi(client, ns, 'taker'), 'Routed')?.message).toContain(`held by ExposedAPI ${ns}/working`);
 });
