@@ -1,6 +1,6 @@
 // The routing part of a reconcile: the VirtualService, unless the cluster has no Istio,
-// another route holds the same gateway/host/path, or the name is taken by an object
-// we do not manage (never overwrite what is not ours).
+// another route on the same ingress listener holds an overlapping path (conflicts.ts),
+// or the name is taken by an object we do not manage (never overwrite what is not ours).
 
 import type { Action, ClusterView, ExposedAPI, Route, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
