@@ -14,6 +14,7 @@ const route = (namespace: string, gatewayRef: string, hosts = ['*']): Route => (
   hosts,
   pathPrefix: '/api',
 });
+const ingress = { istio: 'ingressgateway' };
 const lookup = (...gateways: KubeObject[]) => (ns: string, name: string) =>
   gateways.find((g) => g.metadata.namespace === ns && g.metadata.name === name);
 
@@ -33,7 +34,6 @@ describe('hostsOverlap', () => {
 });
 
 describe('listenersOf', () => {
-  const ingress = { istio: 'ingressgateway' };
 
   it('is the selected workload, port and the hosts served there', () => {
     const gw = gateway('a', 'component-gateway', ingress, [http(['*']), http(['api.example'], 443)]);
@@ -49,14 +49,14 @@ describe('listenersOf', () => {
     expect(listenersOf(route('gw', 'gw/g', ['api.example']), lookup(gw)).map((l) => l.port)).toEqual([8081]);
   });
 
-  it('falls back to the Gateway name when the Gateway cannot be read or selects nothing', () => {
+  it('falls back to the Gateway name when the Gateway cannot be read, selects nothing or has no servers', () => {
     expect(listenersOf(route('a', 'a/gw'), lookup())).toEqual([{ workload: 'gateway:a/gw', hosts: ['*'] }]);
+    expect(listenersOf(route('a', 'a/gw'), lookup(gateway('a', 'gw', ingress, [])))).toEqual([{ workload: 'gateway:a/gw', hosts: ['*'] }]);
     expect(listenersOf(route('a', 'a/gw'), lookup(gateway('a', 'gw', {}, [http(['*'])])))).toEqual([{ workload: 'gateway:a/gw', hosts: ['*'] }]);
   });
 });
 
 describe('listenersOverlap', () => {
-  const ingress = { istio: 'ingressgateway' };
   const inA = gateway('a', 'component-gateway', ingress, [http(['*'])]);
   const inB = gateway('b', 'component-gateway', ingress, [http(['*'])]);
 

@@ -2,7 +2,8 @@
 // ingress workload into one listener per port, whatever the Gateway objects are called
 // and wherever they live; so two routes compete when their Gateways select the same
 // workload (same selector labels), on the same port, for overlapping hosts. A Gateway we
-// cannot read (not there, or no permission to read Gateways) is judged by its name.
+// cannot read (not there, or no permission to read Gateways), or one without a selector
+// or servers, is judged by its name.
 
 import type { KubeObject, Route } from './types.js';
 import { parseGatewaySetting } from './gateway.js';
@@ -77,8 +78,10 @@ export function listenersOf(route: Route, gateway: GatewayLookup): Listener[] {
     const { namespace, name } = parseGatewaySetting(ref, route.owner.namespace);
     const object = gateway(namespace, name);
     const workload = object && workloadOf(object);
-    if (object === undefined || workload === undefined) return [{ workload: `gateway:${namespace}/${name}`, hosts: route.hosts }];
-    return serversOf(object).flatMap((server) => {
+    const servers = object ? serversOf(object) : [];
+    // What it serves cannot be told: judge by name rather than miss a conflict.
+    if (workload === undefined || servers.length === 0) return [{ workload: `gateway:${namespace}/${name}`, hosts: route.hosts }];
+    return servers.flatMap((server) => {
       const offered = server.hosts.flatMap((h) => serverHost(h, namespace, route.owner.namespace) ?? []);
       const hosts = route.hosts.flatMap((h) => offered.flatMap((s) => hostIntersection(h, s) ?? []));
       return hosts.length > 0 ? [{ workload: `workload:${workload}`, port: server.port, hosts }] : [];
