@@ -36,8 +36,8 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
     const healthAddress = flags['health-address'] === 'none' ? undefined : flags['health-address'];
     if (healthAddress) parseAddress(healthAddress); // a malformed address fails before any cluster work
     const operator = await startOperator({
-      client: clientFrom(flags),
       settings: settingsFrom(flags),
+      client: clientFrom(flags),
       scope,
       log,
       standalone: flags.standalone,
