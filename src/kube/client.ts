@@ -2,17 +2,12 @@
 // the API server (no model classes), because the engine works on plain objects and
 // because we need exact control over content types (server-side apply, JSON patch),
 // dryRun and request counting.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { KubeConfig, RequestContext, HttpMethod } from '@kubernetes/client-node';
+import { ConnectionError, credentialProblem, loadKubeConfig, type ClientOptions } from './kubeconfig.js';
 import { send, stream } from './transport.js';
 import { describeTransportFailure } from './transport-errors.js';
 
-export interface ClientOptions {
-  kubeconfig?: string;
-  context?: string;
-}
+export { ConnectionError, type ClientOptions };
 
 /** A request the API server answered with an error status. */
 export class ApiError extends Error {
@@ -29,11 +24,6 @@ export class ApiError extends Error {
   }
 }
 
-/** The API server could not be reached at all, or we could not say who we are (kubeconfig, credentials). */
-export class ConnectionError extends Error {}
-
-/** Where client-node finds a ServiceAccount in a pod. */
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 const MAX_ATTEMPTS = 5;
 
@@ -57,24 +47,7 @@ export class KubeClient {
   constructor(readonly config: KubeConfig) {}
 
   static load(options: ClientOptions = {}): KubeClient {
-    const config = new KubeConfig();
-    // Without any, client-node would quietly try http://localhost:8080 and fail with "connection refused".
-    if (!options.kubeconfig && !process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config')) && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
-      throw new ConnectionError('no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist (pass --kubeconfig, or run in a pod with a ServiceAccount)');
-    }
-    try {
-      if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
-      else config.loadFromDefault();
-    } catch (err) {
-      const file = options.kubeconfig ? ` ${options.kubeconfig}` : ''; // from KUBECONFIG, the error names the file
-      throw new ConnectionError(`cannot read the kubeconfig${file}: ${(err as Error).message}`);
-    }
-    if (options.context) {
-      if (!config.getContextObject(options.context)) throw new ConnectionError(`context "${options.context}" not found in kubeconfig`);
-      config.setCurrentContext(options.context);
-    }
-    if (!config.getCurrentCluster()) throw new ConnectionError('no cluster configured: set KUBECONFIG or pass --kubeconfig');
-    return new KubeClient(config);
+    return new KubeClient(loadKubeConfig(options));
   }
 
   get server(): string {
@@ -111,7 +84,7 @@ export class KubeClient {
     try {
       await this.config.applySecurityAuthentication(ctx);
     } catch (err) {
-      throw new ConnectionError(this.credentialProblem(err));
+      throw new ConnectionError(credentialProblem(this.config, err));
     }
     // client-node makes a new connection pool per request; keep the first one so requests
     // reuse TLS connections (a handshake per request dominated the one-shot's CPU time).
@@ -120,15 +93,6 @@ export class KubeClient {
       this.pooled = true;
     }
     return ctx.getHeaders();
-  }
-
-  private credentialProblem(err: unknown): string {
-    const user = this.config.getCurrentUser();
-    const exec = user?.exec as { command?: string } | undefined;
-    const detail = ((err as Error)?.message ?? String(err)).trim().split('\n')[0];
-    if (!exec?.command) return `cannot get credentials for user "${user?.name}": ${detail}`;
-    const failure = (err as { code?: string }).code === 'ENOENT' ? 'the command is not found' : detail || 'it failed without saying why';
-    return `cannot get credentials for user "${user?.name}" from the exec plugin "${exec.command}": ${failure}`;
   }
 
   private unreachable(err: unknown): ConnectionError {
