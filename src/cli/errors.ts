@@ -1,10 +1,12 @@
 // One place that turns any failure into a one-line message and an exit code. User
-// errors (bad flags, unreachable cluster, missing CRD, forbidden) never show a stack;
+// errors (bad flags, unreachable cluster, bad credentials, missing CRD, forbidden, a health
+// address that cannot be used) never show a stack;
 // set ODA_API_DEBUG=1 to see one for anything else.
 import { Errors } from '@oclif/core';
 import { ApiError, ConnectionError } from '../kube/client.js';
 import { MissingCrdError } from '../kube/discovery.js';
 import { LeaseForbiddenError } from '../runtime/leader.js';
+import { HealthAddressError } from '../runtime/health.js';
 
 /** Exit code for usage errors, an unreachable cluster and a missing CRD (as kubectl uses 1, diff >1). */
 export const EXIT_USAGE = 2;
@@ -21,7 +23,9 @@ export class UserError extends Error {
 
 export function describeFailure(err: unknown): { message: string; exitCode: number; stack?: string } {
   if (err instanceof UserError) return { message: err.message, exitCode: err.exitCode };
-  if (err instanceof ConnectionError || err instanceof MissingCrdError || err instanceof LeaseForbiddenError) return { message: err.message, exitCode: EXIT_USAGE };
+  if (err instanceof ConnectionError || err instanceof MissingCrdError || err instanceof LeaseForbiddenError || err instanceof HealthAddressError) {
+    return { message: err.message, exitCode: EXIT_USAGE };
+  }
   if (err instanceof ApiError) {
     const what = err.status === 403 ? 'forbidden' : `${err.status} ${err.reason}`;
     return { message: `${what}: ${err.message}`, exitCode: EXIT_USAGE };

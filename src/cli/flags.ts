@@ -1,7 +1,7 @@
 // Flags shared by the commands: scope (namespaces), connection (kubeconfig, context) and
 // the operator settings, each defaulting to the Canvas operator's environment variable.
 import { Args, Flags } from '@oclif/core';
-import { buildSettings, literalNamespaces, namespaceMatcher, settingsFromEnv } from '../reconcile/index.js';
+import { buildSettings, literalNamespaces, namespaceMatcher, parseNamespacePatterns, settingsFromEnv } from '../reconcile/index.js';
 import type { Settings } from '../reconcile/types.js';
 import type { Scope } from '../kube/load.js';
 import { KubeClient } from '../kube/client.js';
@@ -19,6 +19,8 @@ export const scopeFlags = {
   namespace: Flags.string({
     char: 'n',
     multiple: true,
+    // `-n NAMESPACE NAME`, as with kubectl: one value per -n, so NAME stays a name.
+    multipleNonGreedy: true,
     description: `Namespaces to serve: comma-separated globs, ! to exclude; repeatable [default: COMPONENT_NAMESPACE or ${env.namespaces.join(',')}]`,
   }),
   'all-namespaces': Flags.boolean({ char: 'A', description: 'Serve every namespace', exclusive: ['namespace'] }),
@@ -57,7 +59,10 @@ export interface ScopeFlags {
 
 export function scopeFrom(flags: ScopeFlags): Scope & { description: string } {
   if (flags['all-namespaces']) return { matches: () => true, description: 'all namespaces' };
-  const patterns = flags.namespace?.length ? flags.namespace : env.namespaces;
+  const fromFlag = flags.namespace !== undefined;
+  const parsed = parseNamespacePatterns(fromFlag ? flags.namespace! : env.namespaces, fromFlag ? '-n' : 'COMPONENT_NAMESPACE');
+  if ('error' in parsed) throw new UserError(parsed.error);
+  const { patterns } = parsed;
   return { matches: namespaceMatcher(patterns), literal: literalNamespaces(patterns), description: patterns.join(',') };
 }
 

@@ -18,9 +18,10 @@ When stdout is not a terminal, prints one snapshot and exits.`;
   async run(): Promise<void> {
     const { flags } = await this.parse(Dashboard);
     await runDashboard({
-      client: clientFrom(flags),
+      // Flags first: a usage error is reported before any kubeconfig problem.
       settings: settingsFrom(flags),
       scope: scopeFrom(flags),
+      client: clientFrom(flags),
       operator: flags.operator,
     });
   }

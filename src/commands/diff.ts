@@ -15,9 +15,10 @@ Exit codes: 0 no differences, 1 differences, >1 error.`;
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Diff);
     process.exitCode = await reconcileCommand({
-      client: clientFrom(flags),
+      // Flags first: a usage error is reported before any kubeconfig problem.
       settings: settingsFrom(flags),
       scope: scopeFrom(flags),
+      client: clientFrom(flags),
       names: argv as string[],
       dryRun: 'server',
       output: 'table',

@@ -31,9 +31,10 @@ With --dry-run, prints the diff instead (exit 0 no differences, 1 differences, >
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Reconcile);
     process.exitCode = await reconcileCommand({
-      client: clientFrom(flags),
+      // Flags first: a usage error is reported before any kubeconfig problem.
       settings: settingsFrom(flags),
       scope: scopeFrom(flags),
+      client: clientFrom(flags),
       names: argv as string[],
       dryRun: flags['dry-run'] as DryRun,
       output: flags.output as OutputFormat,

@@ -32,9 +32,10 @@ Exit codes: 0 every selected API is ready, 1 some API is not (or the wait timed 
     const timeoutMs = parseDuration(flags.timeout);
     if (timeoutMs === undefined) throw new UserError(`--timeout "${flags.timeout}": expected a duration such as 30s, 2m or 1h`);
     process.exitCode = await statusCommand({
-      client: clientFrom(flags),
+      // Flags first: a usage error is reported before any kubeconfig problem.
       settings: settingsFrom(flags),
       scope: scopeFrom(flags),
+      client: clientFrom(flags),
       names: argv as string[],
       output: flags.output as OutputFormat,
       wait: flags.wait,

@@ -4,6 +4,7 @@ import { clientFrom, clusterFlags, scopeFrom, settingsFrom } from '../cli/flags.
 import { UserError } from '../cli/errors.js';
 import { parseLogLevel } from '../reconcile/index.js';
 import { createLogger } from '../runtime/log.js';
+import { parseAddress } from '../runtime/health.js';
 import { startOperator } from '../operator/run.js';
 import { DEFAULT_WORKERS } from '../operator/controller.js';
 
@@ -32,14 +33,16 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
     if (!level) throw new UserError(`log level "${flags['log-level']}": must be 10, 20, 30, 40 or debug, info, warning, error`);
     const log = createLogger({ level, format: flags['log-format'], color: process.stderr.isTTY === true && !process.env.NO_COLOR });
     const scope = scopeFrom(flags);
+    const healthAddress = flags['health-address'] === 'none' ? undefined : flags['health-address'];
+    if (healthAddress) parseAddress(healthAddress); // a malformed address fails before any cluster work
     const operator = await startOperator({
-      client: clientFrom(flags),
       settings: settingsFrom(flags),
+      client: clientFrom(flags),
       scope,
       log,
       standalone: flags.standalone,
       leaseNamespace: flags['lease-namespace'] ?? process.env.POD_NAMESPACE ?? scope.literal?.[0] ?? 'default',
-      healthAddress: flags['health-address'] === 'none' ? undefined : flags['health-address'],
+      healthAddress,
       concurrency: flags.workers,
     });
     const signalled = new Promise<string>((resolve) => {

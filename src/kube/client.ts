@@ -2,13 +2,12 @@
 // the API server (no model classes), because the engine works on plain objects and
 // because we need exact control over content types (server-side apply, JSON patch),
 // dryRun and request counting.
-import { KubeConfig, RequestContext, HttpMethod, Watch } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { KubeConfig, RequestContext, HttpMethod } from '@kubernetes/client-node';
+import { ConnectionError, credentialProblem, loadKubeConfig, type ClientOptions } from './kubeconfig.js';
+import { send, stream } from './transport.js';
+import { describeTransportFailure } from './transport-errors.js';
 
-export interface ClientOptions {
-  kubeconfig?: string;
-  context?: string;
-}
+export { ConnectionError, type ClientOptions };
 
 /** A request the API server answered with an error status. */
 export class ApiError extends Error {
@@ -25,8 +24,6 @@ export class ApiError extends Error {
   }
 }
 
-/** The API server could not be reached at all. */
-export class ConnectionError extends Error {}
 
 const MAX_ATTEMPTS = 5;
 
@@ -45,24 +42,12 @@ export class KubeClient {
   readonly requestCounts: Record<string, number> = {};
 
   private dispatcher?: ReturnType<RequestContext['getDispatcher']>;
+  private pooled = false;
 
   constructor(readonly config: KubeConfig) {}
 
   static load(options: ClientOptions = {}): KubeClient {
-    const config = new KubeConfig();
-    try {
-      if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
-      else config.loadFromDefault();
-    } catch (err) {
-      const file = options.kubeconfig ? ` ${options.kubeconfig}` : ''; // from KUBECONFIG, the error names the file
-      throw new ConnectionError(`cannot read the kubeconfig${file}: ${(err as Error).message}`);
-    }
-    if (options.context) {
-      if (!config.getContextObject(options.context)) throw new ConnectionError(`context "${options.context}" not found in kubeconfig`);
-      config.setCurrentContext(options.context);
-    }
-    if (!config.getCurrentCluster()) throw new ConnectionError('no cluster configured: set KUBECONFIG or pass --kubeconfig');
-    return new KubeClient(config);
+    return new KubeClient(loadKubeConfig(options));
   }
 
   get server(): string {
@@ -86,15 +71,37 @@ export class KubeClient {
     }
   }
 
-  private async once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+  /** The URL of a path on the API server, with its query. */
+  private url(path: string, query: Query = {}): URL {
     const url = new URL(this.server.replace(/\/$/, '') + path);
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  /** Credentials and TLS settings for a request, from the kubeconfig (running an exec plugin if it names one). */
+  private async authenticate(url: URL, method: string): Promise<Record<string, string>> {
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
-    await this.config.applySecurityAuthentication(ctx);
+    try {
+      await this.config.applySecurityAuthentication(ctx);
+    } catch (err) {
+      throw new ConnectionError(credentialProblem(this.config, err));
+    }
     // client-node makes a new connection pool per request; keep the first one so requests
     // reuse TLS connections (a handshake per request dominated the one-shot's CPU time).
-    this.dispatcher ??= ctx.getDispatcher();
-    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
+    if (!this.pooled) {
+      this.dispatcher = ctx.getDispatcher();
+      this.pooled = true;
+    }
+    return ctx.getHeaders();
+  }
+
+  private unreachable(err: unknown): ConnectionError {
+    return new ConnectionError(`cannot connect to the API server at ${this.server}: ${describeTransportFailure(err)}`);
+  }
+
+  private async once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+    const url = this.url(path, options.query);
+    const headers: Record<string, string> = { ...(await this.authenticate(url, method)), Accept: 'application/json' };
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
@@ -103,19 +110,12 @@ export class KubeClient {
     this.requestCounts[method] = (this.requestCounts[method] ?? 0) + 1;
     let response;
     try {
-      response = await fetch(url, { method, headers, body, dispatcher: this.dispatcher });
+      response = await send(this.dispatcher, url, method, headers, body);
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new ConnectionError(`cannot reach the cluster at ${this.server}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+      throw this.unreachable(err);
     }
-    const text = await response.text();
-    const parsed = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const status = parsed as { reason?: string; message?: string } | undefined;
-      const retryAfter = response.headers.get('retry-after');
-      const retryable = response.status === 429 || (response.status === 503 && retryAfter !== null);
-      throw new ApiError(response.status, status?.reason ?? String(response.status), status?.message ?? text.trim(), method, path, retryable ? Number(retryAfter ?? 1) || 1 : undefined);
-    }
+    const parsed = response.text ? safeJson(response.text) : undefined;
+    if (response.status >= 300) throw apiError(response.status, response.text, method, path, response.headers['retry-after']);
     return parsed as T;
   }
 
@@ -132,16 +132,56 @@ export class KubeClient {
     });
   }
 
-  /** Watches a collection; resolves to an AbortController that stops it. */
-  watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: unknown) => void): Promise<AbortController> {
+  /**
+   * Watches a collection; resolves to an AbortController that stops it, once the watch is
+   * connected or has failed. onDone is called once: without an error when the server ends
+   * the watch, with a TimeoutError after a silence, else with why it failed.
+   */
+  async watch(path: string, query: Query, onEvent: WatchHandler, onDone: (err?: unknown) => void): Promise<AbortController> {
     this.requestCounts.WATCH = (this.requestCounts.WATCH ?? 0) + 1;
-    const watcher = new Watch(this.config);
-    // client-node gives up on a watch after 30 s without data, but a quiet collection only
-    // gets a bookmark about once a minute: bound it by the server-side timeout instead.
+    const url = this.url(path, { ...query, watch: true });
+    const controller = new AbortController();
+    let done = false;
+    const finish = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      clearTimeout(silence);
+      controller.abort();
+      onDone(err);
+    };
+    // A quiet collection gets a bookmark about once a minute: bound the silence by the
+    // server-side timeout (plus a margin), not by a fixed short limit.
     const timeoutSeconds = Number(query.timeoutSeconds);
-    if (timeoutSeconds > 0) (watcher as unknown as { requestTimeoutMs: number }).requestTimeoutMs = (timeoutSeconds + 30) * 1000;
-    return watcher.watch(path, query, onEvent, onDone);
+    const silenceMs = (timeoutSeconds > 0 ? timeoutSeconds + 30 : 30) * 1000;
+    const silence = setTimeout(() => finish(new DOMException(`no data from the watch for ${silenceMs / 1000}s`, 'TimeoutError')), silenceMs);
+    silence.unref();
+    try {
+      const headers = await this.authenticate(url, 'GET');
+      await stream(this.dispatcher, url, headers, controller.signal, {
+        onOpen: () => silence.refresh(),
+        onData: () => silence.refresh(),
+        onRefused: (status, text) => finish(apiError(status, text, 'GET', path)),
+        onLine: (line) => {
+          if (done) return;
+          const event = safeJson(line) as { type?: string; object?: Record<string, unknown> };
+          if (event.type && event.object) onEvent(event.type, event.object);
+        },
+        // Our own abort (stop, or the silence limit) ends the body with an error that is no failure.
+        onEnd: (err) => finish(err === undefined || controller.signal.aborted ? undefined : this.unreachable(err)),
+      });
+    } catch (err) {
+      finish(controller.signal.aborted ? undefined : err instanceof ConnectionError ? err : this.unreachable(err));
+    }
+    return controller;
   }
+}
+
+/** The API server's answer to a failed request, from its Status body. */
+function apiError(status: number, text: string, method: string, path: string, retryAfterHeader?: string | string[]): ApiError {
+  const body = (text ? safeJson(text) : undefined) as { reason?: string; message?: string } | undefined;
+  const retryAfter = Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader;
+  const retryable = status === 429 || (status === 503 && retryAfter !== undefined);
+  return new ApiError(status, body?.reason ?? String(status), body?.message ?? text.trim(), method, path, retryable ? Number(retryAfter ?? 1) || 1 : undefined);
 }
 
 function safeJson(text: string): unknown {

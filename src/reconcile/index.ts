@@ -41,4 +41,4 @@ export {
   type LogLevel,
   type RawSettings,
 } from './settings.js';
-export { literalNamespaces, namespaceMatcher } from './namespaces.js';
+export { literalNamespaces, namespaceMatcher, parseNamespacePatterns } from './namespaces.js';

@@ -30,7 +30,7 @@ describe('settingsFromEnv', () => {
         LOGGING: '10',
       }),
     ).toEqual({
-      namespaces: ['components', 'team-*'],
+      namespaces: ['components, team-*'],
       metricsMode: 'DataDogAnnotations',
       publicHostname: 'api.example.com',
       gateway: 'istio-system/public',
@@ -40,7 +40,11 @@ describe('settingsFromEnv', () => {
   });
 
   it('treats empty values as unset, as Helm writes them', () => {
-    expect(settingsFromEnv({ APIOPERATORISTIO_PUBLICHOSTNAME: '', COMPONENT_NAMESPACE: ' ' })).toEqual(settingsFromEnv({}));
+    expect(settingsFromEnv({ APIOPERATORISTIO_PUBLICHOSTNAME: '', LOGGING: ' ' })).toEqual(settingsFromEnv({}));
+  });
+
+  it('keeps an empty COMPONENT_NAMESPACE, for the scope check to refuse rather than default', () => {
+    expect(settingsFromEnv({ COMPONENT_NAMESPACE: ' ' }).namespaces).toEqual([' ']);
   });
 });
 

@@ -10,6 +10,7 @@ export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
 /** Raw setting values as strings, before validation. */
 export interface RawSettings {
+  /** As given: checked by parseNamespacePatterns when used. */
   namespaces: string[];
   metricsMode: string;
   publicHostname?: string;
@@ -26,7 +27,11 @@ export const DEFAULTS = {
   scrapeInterval: '15s',
 } as const;
 
-/** The defaults for the flags, from the Canvas environment variables. Empty counts as unset (Helm writes ""). */
+/**
+ * The defaults for the flags, from the Canvas environment variables. Empty counts as unset
+ * (Helm writes ""), except COMPONENT_NAMESPACE: set but empty, it is kept for the scope
+ * check to refuse, as an unset variable in a script must not mean "every namespace".
+ */
 export function settingsFromEnv(env: Record<string, string | undefined>): RawSettings {
   const get = (key: string): string | undefined => {
     const value = env[key]?.trim();
@@ -34,7 +39,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): RawSet
   };
   const publicHostname = get('APIOPERATORISTIO_PUBLICHOSTNAME');
   return {
-    namespaces: get('COMPONENT_NAMESPACE')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...DEFAULTS.namespaces],
+    namespaces: env.COMPONENT_NAMESPACE !== undefined ? [env.COMPONENT_NAMESPACE] : [...DEFAULTS.namespaces],
     metricsMode: get('OPENMETRICS_IMPLEMENTATION') ?? DEFAULTS.metricsMode,
     ...(publicHostname ? { publicHostname } : {}),
     gateway: get('APIOPERATORISTIO_COMPONENTGATEWAY') ?? DEFAULTS.gateway,

@@ -1,4 +1,4 @@
-import { parseAddress, startHealthServer, type Check, type HealthServer } from './health.js';
+import { HealthAddressError, parseAddress, startHealthServer, type Check, type HealthServer } from './health.js';
 
 describe('parseAddress', () => {
   it.each([
@@ -88,7 +88,14 @@ describe('health server', () => {
     const port = new URL(server.url).port;
     const address = `127.0.0.1:${port}`;
     const taken = startHealthServer({ address, liveness: () => live, readiness: () => ready, metrics });
-    await expect(taken).rejects.toThrow(new Error(`health address "${address}": port ${port} is already in use`));
+    await expect(taken).rejects.toThrow(new HealthAddressError(`health address "${address}": port ${port} is already in use`));
+    await expect(taken).rejects.toBeInstanceOf(HealthAddressError);
+  });
+
+  it('gives a one-line error when the host is not an address of this machine', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a machine.
+    const elsewhere = startHealthServer({ address: '192.0.2.1:0', liveness: () => live, readiness: () => ready, metrics });
+    await expect(elsewhere).rejects.toThrow(new HealthAddressError('health address "192.0.2.1:0": the host is not an address of this machine'));
   });
 
   it('stops answering once closed, even after keep-alive requests', async () => {

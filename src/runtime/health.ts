@@ -25,12 +25,15 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
+/** The health address cannot be used: malformed, taken, or not an address of this machine. */
+export class HealthAddressError extends Error {}
+
 /** Splits and validates a listen address; throws a one-line error naming it. */
 export function parseAddress(address: string): { host: string | undefined; port: number } {
   const match = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d+)$/.exec(address.trim());
-  if (!match) throw new Error(`health address "${address}": must be host:port`);
+  if (!match) throw new HealthAddressError(`health address "${address}": must be host:port`);
   const port = Number(match[3]);
-  if (port > 65535) throw new Error(`health address "${address}": port must be 0 to 65535`);
+  if (port > 65535) throw new HealthAddressError(`health address "${address}": port must be 0 to 65535`);
   const host = match[1] ?? match[2];
   return { host: host === '' ? undefined : host, port };
 }
@@ -39,7 +42,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   const { host, port } = parseAddress(options.address);
   const server = createServer((req, res) => respond(options, req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`health address "${options.address}": ${listenProblem(err, port)}`)));
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new HealthAddressError(`health address "${options.address}": ${listenProblem(err, port)}`)));
     server.listen(port, host, () => resolve());
   });
   const bound = server.address() as AddressInfo;

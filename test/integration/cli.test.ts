@@ -100,7 +100,7 @@ test('an unreachable cluster exits 2 with one line naming the server', async () 
   const r = await kubectlOdaApi(['reconcile', '--kubeconfig', file]);
   expect(r.code).toBe(2);
   oneLine(r.stderr);
-  expect(r.stderr).toContain('cannot reach the cluster at https://127.0.0.1:1');
+  expect(r.stderr).toBe('error: cannot connect to the API server at https://127.0.0.1:1: connection refused\n');
 });
 
 test('diff shows the change, exits 1, writes nothing; after reconcile it exits 0', async () => {

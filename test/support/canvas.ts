@@ -77,19 +77,26 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `kubectl oda-api <args>` as a user would, through the real kubectl binary. */
-export function kubectlOdaApi(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * Runs `kubectl oda-api <args>` as a user would, through the real kubectl binary. `limitMs`
+ * stops (SIGTERM) a command that should have failed at once but runs on, such as `watch`.
+ */
+export function kubectlOdaApi(args: string[], env: Record<string, string> = {}, limitMs?: number): Promise<CliResult> {
   return new Promise((done, fail) => {
     const { NODE_ENV: _jest, ...userEnv } = process.env; // users do not run with jest's NODE_ENV=test
     const child = spawn('kubectl', ['oda-api', ...args], {
       env: { ...userEnv, KUBECONFIG: kubeconfigPath(), PATH: `${join(root, 'bin')}:${process.env.PATH}`, CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const limit = limitMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), limitMs);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      done({ code: code ?? -1, stdout, stderr });
+    });
   });
 }
