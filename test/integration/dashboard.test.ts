@@ -100,7 +100,8 @@ test('in a terminal with --operator: rows follow the cluster, ? shows the help, 
   expect(lineOf(screen, 'orders')).toMatch(row(url, true));
 
   await term.send('q');
-  screen = await term.waitForText('dashboard exited', 30_000);
+  // stty prints the local modes (ending in extproc) last: its whole output is there, not the first lines.
+  screen = await term.waitForText((s) => s.includes('dashboard exited') && /extproc\s*$/m.test(s), 30_000);
   // Back on the shell's screen: the table is gone, what was printed before it is there again,
   // the cursor shows and the line discipline echoes again.
   expect(await term.display('#{alternate_on}')).toBe('0');
