@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import { stringify } from 'yaml';
 import type { ApiReport, RunReport } from '../oneshot/run.js';
 import type { DryRun } from '../kube/executor.js';
+import { formatTable, NAME_CAPS } from './table.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -29,7 +30,7 @@ export function reportDocument(report: RunReport, dryRun: DryRun) {
 export function formatReport(report: RunReport, format: OutputFormat, dryRun: DryRun): string {
   if (format === 'json') return JSON.stringify(reportDocument(report, dryRun), null, 2) + '\n';
   if (format === 'yaml') return stringify(reportDocument(report, dryRun));
-  return table(report.apis);
+  return table(report.apis, dryRun);
 }
 
 const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
@@ -42,18 +43,23 @@ const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
   error: chalk.red,
 };
 
-function table(apis: ApiReport[]): string {
+function table(apis: ApiReport[], dryRun: DryRun): string {
   if (apis.length === 0) return 'No ExposedAPIs found.\n';
   const rows = apis.map((a) => [
     a.namespace,
     a.name,
     a.url ?? '<pending>',
     a.ready ? 'true' : 'false',
-    a.outcome + (a.message ? `: ${a.message}` : ''),
+    outcomeText(a.outcome, dryRun) + (a.message ? `: ${a.message}` : ''),
   ]);
-  const header = ['NAMESPACE', 'NAME', 'URL', 'READY', 'RESULT'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i < 4 ? r[i].length : 0))));
-  const line = (cells: string[], colour?: (s: string) => string) =>
-    cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : colour ? colour(c) : c)).join('   ').trimEnd();
-  return [line(header), ...rows.map((r, i) => line(r, OUTCOME_COLOUR[apis[i].outcome]))].join('\n') + '\n';
+  const paint = (text: string, row: number, column: number) => (column === 4 ? (OUTCOME_COLOUR[apis[row].outcome] ?? String)(text) : text);
+  return formatTable(['NAMESPACE', 'NAME', 'URL', 'READY', 'RESULT'], rows, { max: NAME_CAPS, paint });
 }
+
+/** In a dry run nothing was written: say what would be. */
+function outcomeText(outcome: string, dryRun: DryRun): string {
+  if (dryRun === 'none') return outcome;
+  return WOULD[outcome] ?? outcome;
+}
+
+const WOULD: Record<string, string> = { created: 'would create', updated: 'would update', deleted: 'would delete' };

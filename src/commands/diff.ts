@@ -22,6 +22,7 @@ Exit codes: 0 no differences, 1 differences, >1 error.`;
       names: argv as string[],
       dryRun: 'server',
       output: 'table',
+      diffOnly: true,
     });
   }
 }

@@ -52,6 +52,7 @@ export async function converge(api: ExposedAPI, ctx: ConvergeContext): Promise<C
   // invalid, conflict, error or deleted, as the engine judged it; otherwise what was written says it.
   let verdict: Outcome | undefined;
   let result;
+  let acting: Action | undefined;
   try {
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const current = view.stores.exposedApis.get(ns, api.metadata.name) ?? api;
@@ -59,12 +60,15 @@ export async function converge(api: ExposedAPI, ctx: ConvergeContext): Promise<C
       if (VERDICTS.includes(result.outcome)) verdict ??= result.outcome;
       if (result.actions.length === 0) break;
       for (const action of result.actions.slice(0, result.replanAfter)) {
+        acting = action;
         const change = await executor.execute(current, action);
         if (change) ctx.onChange?.(change);
         done.push(action);
       }
     }
   } catch (err) {
+    // The API was deleted under us (our cache had not heard yet): nothing is left to do or retry.
+    if (acting && isGone(err, acting)) return { ...base, ready: false, outcome: 'deleted', actions: done.map(describeAction), conditions: [] };
     const message = err instanceof ApiError ? describeApiError(err) : (err as Error).message;
     const conditions = result?.status.conditions ?? [];
     return { ...base, ready: false, outcome: 'error', actions: done.map(describeAction), conditions, message, failure: err };
@@ -86,6 +90,10 @@ export async function converge(api: ExposedAPI, ctx: ConvergeContext): Promise<C
 }
 
 const VERDICTS: Outcome[] = ['invalid', 'conflict', 'error', 'deleted'];
+
+/** A 404 writing the ExposedAPI itself (its status or finalizers): it no longer exists. */
+const isGone = (err: unknown, action: Action) =>
+  err instanceof ApiError && err.status === 404 && ['writeStatus', 'addFinalizer', 'removeFinalizer'].includes(action.type);
 
 /** The most specific failing condition's message: routing and metrics say more than Ready. */
 function explain(conditions: Condition[]): string | undefined {

@@ -18,6 +18,7 @@ import {
 } from './resources.js';
 import { newStores, StoreView, Stores } from './view.js';
 import { Store } from './store.js';
+import { naturalCompare } from '../runtime/natural-order.js';
 
 export interface Scope {
   /** Whether a namespace is in scope. */
@@ -105,10 +106,10 @@ export interface Selection {
   missing: string[];
 }
 
-/** APIs in scope, only those named when names are given, sorted by namespace/name. */
+/** APIs in scope, only those named when names are given, sorted naturally by namespace, then name. */
 export function selectApis(all: readonly ExposedAPI[], inScope: (namespace: string) => boolean, names: readonly string[]): Selection {
   const scoped = all.filter((a) => inScope(a.metadata.namespace ?? ''));
   const apis = names.length ? scoped.filter((a) => names.includes(a.metadata.name)) : [...scoped];
-  apis.sort((a, b) => (Store.keyOf(a) < Store.keyOf(b) ? -1 : 1));
+  apis.sort((a, b) => naturalCompare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || naturalCompare(a.metadata.name, b.metadata.name));
   return { apis, missing: names.filter((n) => !apis.some((a) => a.metadata.name === n)) };
 }

@@ -15,6 +15,8 @@ export interface OneShotOptions {
   names: string[];
   dryRun: DryRun;
   output: OutputFormat;
+  /** `diff`: only the diff, as kubectl diff prints it; `reconcile --dry-run` adds the rows. */
+  diffOnly?: boolean;
 }
 
 /** Runs once and writes the result to stdout; returns the exit code. */
@@ -28,6 +30,8 @@ export async function reconcileCommand(o: OneShotOptions): Promise<number> {
     // kubectl diff's contract: 0 no differences, 1 differences, >1 trouble.
     const diff = showDiff(report.changes, process.stdout.isTTY === true);
     process.stdout.write(diff.output);
+    // The same rows a reconcile prints (would create, would update, unchanged), after the diff.
+    if (!o.diffOnly) process.stdout.write((diff.output ? '\n' : '') + formatReport(report, 'table', o.dryRun));
     if (diff.exitCode > 1) return diff.exitCode;
     if (report.apis.some((a) => a.outcome === 'error')) {
       for (const a of report.apis.filter((x) => x.outcome === 'error')) process.stderr.write(`${a.namespace}/${a.name}: ${a.message}\n`);

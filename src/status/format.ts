@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import type { Diagnosis } from './diagnose.js';
 import { isAvailable, type StatusItem } from './items.js';
 import type { Mark } from './links.js';
+import { formatTable, NAME_CAPS } from '../cli/table.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -32,10 +33,8 @@ function table(items: readonly StatusItem[]): string {
   // READY is whether the API is usable (the Ready condition, as the dashboard shows it), not
   // only status.implementation.ready: a routed-nowhere API with ready pods is not ready.
   const rows = items.map((i) => [i.namespace, i.name, i.url ?? '<pending>', String(isAvailable(i)), i.reason ? `${i.reason}: ${i.message}` : '']);
-  const header = ['NAMESPACE', 'NAME', 'URL', 'READY', 'REASON'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[], colour = (s: string) => s) => colour(cells.map((cell, c) => cell.padEnd(widths[c])).join('   ').trimEnd());
-  return [line(header), ...rows.map((r, n) => line(r, isAvailable(items[n]) ? undefined : chalk.yellow))].join('\n') + '\n';
+  const paint = (text: string, row: number) => (isAvailable(items[row]) ? text : chalk.yellow(text));
+  return formatTable(['NAMESPACE', 'NAME', 'URL', 'READY', 'REASON'], rows, { max: NAME_CAPS, paint });
 }
 
 export function formatStatus(items: readonly StatusItem[], missing: readonly string[], format: OutputFormat): string {

@@ -41,6 +41,19 @@ test('a 60-column terminal drops the least useful columns first and keeps name, 
   expect(formatLine(cells[0], columns)).toContain('prodcat-partyrole');
 });
 
+test('rows from several namespaces keep the namespace on a narrow terminal, so equal names stay apart', () => {
+  const twins = ['components', 'staging'].map((namespace) => cellsOf({ ...row, namespace, key: `${namespace}/${row.name}` }, 0));
+  for (const w of [60, 80]) {
+    const columns = layoutColumns(twins, w);
+    expect(columns.map((c) => c.id)).toEqual(expect.arrayContaining(['namespace', 'name', 'url', 'ready']));
+    expect(width(columns)).toBeLessThanOrEqual(w);
+    const lines = twins.map((c) => formatLine(c, columns));
+    expect(new Set(lines).size).toBe(2);
+  }
+  // One namespace: it says nothing row by row, so it goes before the name is cut.
+  expect(layoutColumns(cells, 60).map((c) => c.id)).not.toContain('namespace');
+});
+
 test('PATH gives up width before anything else', () => {
   const columns = layoutColumns(cells, 150);
   expect(columns.find((c) => c.id === 'name')!.width).toBe('prodcat-partyrole'.length);

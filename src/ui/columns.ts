@@ -78,7 +78,10 @@ export function layoutColumns(cells: readonly Cells[], width: number): Column[] 
     for (const c of cells) widest = Math.max(widest, c[spec.id].length);
     natural.set(spec.id, Math.min(spec.max, Math.max(spec.min, widest)));
   }
-  const dropOrder = SPECS.filter((s) => s.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
+  // Rows from several namespaces (-A) may share a name: the namespace then tells them apart and stays.
+  const severalNamespaces = new Set(cells.map((c) => c.namespace)).size > 1;
+  const droppable = (s: Spec) => s.drop !== undefined && !(s.id === 'namespace' && severalNamespaces);
+  const dropOrder = SPECS.filter(droppable).sort((a, b) => a.drop! - b.drop!);
   let specs = SPECS;
   // Name and URL stay whole while a less useful column can go instead.
   for (const dropped of [undefined, ...dropOrder]) {

@@ -66,6 +66,15 @@ test('q and esc in the table leave', () => {
   expect(press([{ escape: true }]).effects).toEqual([{ type: 'exit' }]);
 });
 
+test('esc in the table with a kept filter clears the filter and stays; the next esc leaves', () => {
+  const cleared = press(['/', 'x', { return: true }, { escape: true }]);
+  expect(cleared.state).toMatchObject({ mode: 'table', filter: '' });
+  expect(cleared.effects).toEqual([]);
+  expect(press(['/', 'x', { return: true }, { escape: true }, { escape: true }]).effects).toEqual([{ type: 'exit' }]);
+  // q still leaves at once: it is the explicit way out.
+  expect(press(['/', 'x', { return: true }, 'q']).effects).toEqual([{ type: 'exit' }]);
+});
+
 test('with no rows, enter, d and r do nothing', () => {
   const empty = { ...ctx, keys: [] };
   for (const k of ['d', 'r']) expect(handleKey(initialState, k, {}, empty).effect).toBeUndefined();

@@ -72,6 +72,8 @@ function tableKey(state: UiState, input: string, key: KeyPress, ctx: KeyContext)
   const current = ctx.keys[selectedIndex(ctx.keys, state.selectedKey, state.selected)];
   const open = (mode: Mode, type: 'details' | 'diff'): KeyResult =>
     current === undefined ? { state } : { state: { ...state, mode, scroll: 0, selectedKey: current }, effect: { type, key: current } };
+  // Esc first drops a kept filter: leaving by accident can be costly (`npm run demo` tears its cluster down).
+  if (key.escape && state.filter) return { state: { ...state, filter: '' } };
   if (input === 'q' || key.escape) return { state, effect: { type: 'exit' } };
   if (key.return) return open('details', 'details');
   if (input === 'd') return open('diff', 'diff');

@@ -1,5 +1,5 @@
 import type { Details } from './details.js';
-import { detailsLines, hardWrap } from './panes.js';
+import { detailsLines, wrapLines } from './panes.js';
 
 const details: Details = {
   key: 'ns/a',
@@ -32,7 +32,22 @@ test('events show while loading, when none, and when they cannot be read', () =>
 });
 
 test('long lines wrap into indented continuation lines no wider than the pane', () => {
-  const wrapped = hardWrap([{ text: 'x'.repeat(25), colour: 'red' }], 10);
+  const wrapped = wrapLines([{ text: 'x'.repeat(25), colour: 'red' }], 10);
   expect(texts(wrapped)).toEqual(['x'.repeat(10), '  ' + 'x'.repeat(8), '  ' + 'x'.repeat(7)]);
   expect(wrapped.every((l) => l.text.length <= 10 && l.colour === 'red')).toBe(true);
+});
+
+test('long lines break between words, a word longer than the line is cut', () => {
+  const message = 'Ready               False   NoReadyEndpoints: Service impl has no ready endpoints';
+  const wrapped = texts(wrapLines([{ text: message }], 40));
+  expect(wrapped).toEqual(['Ready               False', '  NoReadyEndpoints: Service impl has no', '  ready endpoints']);
+  expect(wrapped.every((l) => [...l].length <= 40)).toBe(true);
+  // Nothing lost: the words come back in order.
+  expect(wrapped.join(' ').split(/\s+/).filter(Boolean)).toEqual(message.split(/\s+/));
+  expect(texts(wrapLines([{ text: 'URL https://192.0.2.1/a/very/long/path/without/spaces' }], 20))).toEqual([
+    'URL',
+    '  https://192.0.2.1/',
+    '  a/very/long/path/w',
+    '  ithout/spaces',
+  ]);
 });

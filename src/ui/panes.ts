@@ -1,4 +1,4 @@
-// The text of the dashboard's panes (details, help, diff) as lines, and the hard wrap
+// The text of the dashboard's panes (details, help, diff) as lines, and the word wrap
 // that keeps a pane exactly as tall as counted: the view only shows a window of them.
 import type { Details } from './details.js';
 
@@ -51,25 +51,35 @@ export const HELP: PaneLine[] = [
   { text: 'Keys', bold: true },
   { text: '↑ ↓ or j k     select an API (PgUp PgDn, g G: page, top, bottom)' },
   { text: 'enter          details: conditions, children against the desired state, events, URL' },
-  { text: '/              filter by name, namespace or path (enter keeps it, esc clears it)' },
+  { text: '/              filter by name, namespace or path, or namespace/name (enter keeps it, esc clears it)' },
   { text: 's              sort by name, namespace, state, age of the last change' },
   { text: 'd              diff: what a reconcile would change (server-side dry run)' },
   { text: 'r              reconcile the selected API now' },
   { text: '?              this help' },
-  { text: 'q or esc       close a pane; in the table, leave' },
+  { text: 'q or esc       close a pane; in the table, esc clears a kept filter, then leaves; q leaves' },
   { text: '' },
   { text: 'Colours: green ready, yellow pending, red error.', colour: 'gray' },
 ];
 
-/** Lines no wider than width: long ones continue on the next line, indented. */
-export function hardWrap(lines: readonly PaneLine[], width: number): PaneLine[] {
+/**
+ * Lines no wider than width: long ones continue on the next line, indented, broken after
+ * the last space that fits; a word longer than a line (a URL) is cut where the line ends.
+ */
+export function wrapLines(lines: readonly PaneLine[], width: number): PaneLine[] {
   if (width < 8) return [...lines];
   return lines.flatMap((line) => {
-    const chars = [...line.text];
-    if (chars.length <= width) return [line];
-    const parts = [chars.slice(0, width).join('')];
-    for (let i = width; i < chars.length; i += width - 2) parts.push('  ' + chars.slice(i, i + width - 2).join(''));
-    return parts.map((text) => ({ ...line, text }));
+    let rest = [...line.text];
+    if (rest.length <= width) return [line];
+    const parts: string[] = [];
+    for (let room = width; rest.length > room; room = width - 2) {
+      const space = rest.lastIndexOf(' ', room);
+      const cut = space > 0 ? space : room;
+      parts.push(rest.slice(0, cut).join('').trimEnd());
+      rest = rest.slice(cut);
+      while (rest[0] === ' ') rest = rest.slice(1);
+    }
+    if (rest.length > 0) parts.push(rest.join(''));
+    return parts.map((text, i) => ({ ...line, text: i === 0 ? text : '  ' + text }));
   });
 }
 

@@ -18,6 +18,18 @@ test('the filter matches name, namespace or path, ignoring case', () => {
   expect(filterRows(rows, '  ')).toBe(rows);
 });
 
+test('the filter matches namespace/name, as the details pane and the CLI name an API', () => {
+  expect(names(filterRows(rows, 'shop/ca'))).toEqual(['catalog', 'cart']);
+  expect(names(filterRows(rows, 'Shop/Cart'))).toEqual(['cart']);
+  expect(names(filterRows(rows, 'billing/cart'))).toEqual([]);
+});
+
+test('names and namespaces sort naturally: g2 before g10', () => {
+  const numbered = ['g10', 'g2', 'g1'].flatMap((n) => [row('ns10', n), row('ns2', n)]);
+  expect(sortRows(numbered, 'name').map((r) => r.key)).toEqual(['ns2/g1', 'ns10/g1', 'ns2/g2', 'ns10/g2', 'ns2/g10', 'ns10/g10']);
+  expect(sortRows(numbered, 'namespace').map((r) => r.key)).toEqual(['ns2/g1', 'ns2/g2', 'ns2/g10', 'ns10/g1', 'ns10/g2', 'ns10/g10']);
+});
+
 test('each sort orders as named; state puts problems first, age the newest change first', () => {
   expect(names(sortRows(rows, 'name'))).toEqual(['cart', 'catalog', 'invoice']);
   expect(names(sortRows(rows, 'namespace'))).toEqual(['invoice', 'cart', 'catalog']);

@@ -121,8 +121,30 @@ test('diff shows the change, exits 1, writes nothing; after reconcile it exits 0
   expect(client_.stdout).toContain('+kind: VirtualService');
 
   expect((await kubectlOdaApi(['reconcile', ...scope])).code).toBe(0);
-  const clean = await kubectlOdaApi(['reconcile', ...scope, '--dry-run=server']);
-  expect(clean).toMatchObject({ code: 0, stdout: '' });
+  const clean = await kubectlOdaApi(['diff', ...scope]);
+  expect(clean).toMatchObject({ code: 0, stdout: '', stderr: '' });
+});
+
+test('reconcile --dry-run prints the rows reconcile prints, after the diff: would create, then unchanged', async () => {
+  await createApi(client, ns, 'orders');
+  const row = (result: string) => new RegExp(`^${ns}\\s+orders\\s+https://198\\.51\\.100\\.7/${ns}/orders\\s+false\\s+${result}$`, 'm');
+  const planned = await kubectlOdaApi(['reconcile', ...scope, '--dry-run=server']);
+  expect({ code: planned.code, stderr: planned.stderr }).toEqual({ code: 1, stderr: '' });
+  expect(planned.stdout).toContain('+kind: VirtualService');
+  expect(planned.stdout).toMatch(/\n\nNAMESPACE\s+NAME\s+URL\s+READY\s+RESULT\n/);
+  expect(planned.stdout).toMatch(row('would create'));
+  await expect(getVs(client, ns, 'orders')).rejects.toMatchObject({ status: 404 });
+
+  const done = await kubectlOdaApi(['reconcile', ...scope]);
+  expect(done.stdout).toMatch(row('created'));
+  for (const dryRun of ['server', 'client']) {
+    const same = await kubectlOdaApi(['reconcile', ...scope, `--dry-run=${dryRun}`]);
+    expect({ code: same.code, stderr: same.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = same.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+URL\s+READY\s+RESULT$/);
+    expect(lines.slice(1).join('\n')).toMatch(row('unchanged'));
+    expect(lines).toHaveLength(2);
+  }
 });
 
 test('KUBECTL_EXTERNAL_DIFF replaces the built-in diff', async () => {

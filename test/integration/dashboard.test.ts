@@ -67,7 +67,7 @@ test('not a terminal: one plain snapshot with the API row, without colour under 
   expect(r.stdout + r.stderr).not.toContain('\x1b');
 });
 
-test('in a terminal with --operator: rows follow the cluster, ? shows the help, q leaves and restores the terminal', async () => {
+test('in a terminal with --operator: rows follow the cluster, ? shows the help, esc clears a filter, q leaves and restores the terminal', async () => {
   const term = await dashboard(['--operator', ...scope], 160, 40, { thenShowTerminal: true });
   let screen = await term.waitForText('no ExposedAPIs in scope yet', START_MS);
   expect(nonBlank(screen)[0]).toBe(`kubectl oda-api dashboard · ${ns} · gateway ${gateway} · operator (writing)`);
@@ -99,8 +99,17 @@ test('in a terminal with --operator: rows follow the cluster, ? shows the help, 
   screen = await term.waitForText((s) => s.includes('NAMESPACE') && !s.includes('filter by name'));
   expect(lineOf(screen, 'orders')).toMatch(row(url, true));
 
+  // A kept filter (namespace/name works): Esc clears it and the dashboard stays.
+  await term.send('/', `${ns}/ord`, 'Enter');
+  await term.waitForText(`filter "${ns}/ord": 1 shown`);
+  await term.send('Escape');
+  screen = await term.waitForText((s) => !s.includes('filter "') && s.includes('q quit'));
+  expect(await term.exitStatus()).toBeUndefined();
+  expect(lineOf(screen, 'orders')).toMatch(row(url, true));
+
   await term.send('q');
-  screen = await term.waitForText('dashboard exited', 30_000);
+  // stty prints the local modes (ending in extproc) last: its whole output is there, not the first lines.
+  screen = await term.waitForText((s) => s.includes('dashboard exited') && /extproc\s*$/m.test(s), 30_000);
   // Back on the shell's screen: the table is gone, what was printed before it is there again,
   // the cursor shows and the line discipline echoes again.
   expect(await term.display('#{alternate_on}')).toBe('0');

@@ -145,6 +145,19 @@ describe('the list', () => {
     expect(notReady.stdout).toMatch(new RegExp(`^${ns}\\s+newcomer\\s+<pending>\\s+false\\s+NotReconciled: no status yet: is the operator running\\?$`, 'm'));
   });
 
+  test('the table sorts names naturally and caps a long name instead of padding every row to it', async () => {
+    await canvas({ ip: ADDRESS });
+    const long = `productcatalogmanagement-${'x'.repeat(40)}-api-v5`;
+    for (const name of ['g10', 'g2', long]) await createApi(client, ns, name);
+    const r = await kubectlOdaApi(['status', ...scope]);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[1])).toEqual(['NAME', 'g2', 'g10', `${long.slice(0, 20)}…${long.slice(-19)}`]);
+    // NAME is at most 40 wide: the URL column starts at the same place on every line, well before the long name's length.
+    const urlAt = lines.map((l) => l.search(/<pending>|URL/));
+    expect(new Set(urlAt).size).toBe(1);
+    expect(urlAt[0]).toBe(ns.length + 3 + 40 + 3);
+  });
+
   test('a bad --timeout is a one-line usage error with exit 2', async () => {
     await canvas();
     const r = await kubectlOdaApi(['status', ...scope, '--wait', '--timeout', 'soon']);

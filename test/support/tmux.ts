@@ -84,14 +84,18 @@ export class Terminal {
 
   /**
    * The command's exit status once it has exited (128 + the signal if one killed it), else
-   * undefined. tmux marks the pane dead when its terminal closes, which can come a moment
-   * before it has collected the exit status: until then the command has not exited.
+   * undefined. tmux marks the pane dead when its terminal closes, which can come before it has
+   * collected the exit status. It may then never collect it: closing the pane runs libutempter,
+   * which swaps tmux's SIGCHLD handler out for a moment, and a command exiting in that moment
+   * stays a zombie tmux was never told about (tmux issue 311). A SIGCHLD from us has tmux reap it.
    */
   async exitStatus(): Promise<number | undefined> {
-    const [dead, status, signal] = (await this.display('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}')).split(':');
+    const [dead, status, signal, server] = (await this.display('#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pid}')).split(':');
     if (dead !== '1') return undefined;
     if (status) return Number(status);
-    return signal ? 128 + Number(signal) : undefined;
+    if (signal) return 128 + Number(signal);
+    process.kill(Number(server), 'SIGCHLD');
+    return undefined;
   }
 
   async waitForExit(timeoutMs = 20_000): Promise<number> {

@@ -132,6 +132,32 @@ test('/ filters by what is typed, and esc clears the filter', async () => {
   ui.unmount();
 });
 
+test('esc with a kept filter clears it and the dashboard stays; esc again leaves', async () => {
+  const { ui, until, type } = show();
+  await until((t) => t.includes('invoice'), 'the rows');
+  type('/');
+  await until((t) => t.includes('enter keep filter'), 'the filter line');
+  type('shop/ca');
+  await until((t) => t.includes('filter "shop/ca": 2 shown'), 'the namespace/name filter applied');
+  type('\r');
+  let frame = await until((t) => t.includes('esc clear filter · q quit'), 'the table with the filter kept');
+  expect(frame).not.toContain('invoice');
+  type('\u001b');
+  frame = await until((t) => t.includes('invoice') && !t.includes('filter "'), 'the filter cleared');
+  // Still running: keys still work.
+  type('?');
+  await until((t) => t.includes('Help'), 'the help');
+  type('q');
+  await until((t) => t.includes('NAMESPACE'), 'the table again');
+  type('\u001b');
+  // Gone: keys no longer change the frame.
+  await new Promise((r) => setTimeout(r, 100));
+  type('?');
+  await new Promise((r) => setTimeout(r, 100));
+  expect(strip(ui.lastFrame())).not.toContain('Help');
+  ui.unmount();
+});
+
 test('s cycles the sort: by state, problems come first', async () => {
   const { ui, until, type } = show();
   await until((t) => t.includes('sort name'), 'sorted by name');

@@ -8,7 +8,7 @@ import type { Details } from '../details.js';
 import { handleKey, initialState, splitPresses, type Effect, type UiState } from '../keys.js';
 import { frameLayout } from '../layout.js';
 import type { LogBuffer } from '../log-buffer.js';
-import { detailsLines, hardWrap, HELP, textLines, type ApiEvent, type EventsState, type PaneLine } from '../panes.js';
+import { detailsLines, wrapLines, HELP, textLines, type ApiEvent, type EventsState, type PaneLine } from '../panes.js';
 import type { StatusStore } from '../status-store.js';
 import { countRows, filterRows, selectedIndex, sortRows } from '../table-model.js';
 import { Footer } from './Footer.js';
@@ -63,7 +63,7 @@ function paneOf(state: UiState, p: DashboardProps, events: Async<ApiEvent[]> | u
     case 'details': {
       const details = p.actions.details(key);
       const lines = details ? detailsLines(details, eventsOf(key, events)) : [{ text: `${key} is gone` }];
-      return { title: `Details of ${key}`, lines: hardWrap(lines, width) };
+      return { title: `Details of ${key}`, lines: wrapLines(lines, width) };
     }
     case 'diff':
       return { title: `Diff of ${key} (server-side dry run)`, lines: diffLines(key, diff) };

@@ -33,9 +33,10 @@ export function Footer({ mode, filter, notice, keysEnabled }: FooterProps) {
       </Text>
     );
   }
+  const hint = mode === 'table' && filter ? HINTS.table.replace('q quit', 'esc clear filter · q quit') : HINTS[mode];
   return (
     <Text color={notice ? 'cyan' : 'gray'} wrap="truncate">
-      {notice ?? HINTS[mode]}
+      {notice ?? hint}
     </Text>
   );
 }
