@@ -1,11 +1,10 @@
-import { healthAddressFromLiveness, translateKopf, type KopfPlan } from './kopf.js';
+import { healthAddressFromLiveness, translateKopf } from './kopf.js';
 
 const run = (argv: string[]) => {
   const plan = translateKopf(argv);
   if (plan.kind !== 'run') throw new Error(`expected a run plan, got ${JSON.stringify(plan)}`);
   return plan;
 };
-const errorOf = (argv: string[]) => (translateKopf(argv) as Extract<KopfPlan, { kind: 'error' }>).message;
 
 describe('the Canvas command line', () => {
   it('kopf run -n components -n odacompns-* --verbose /apiOperatorIstio.py serves those globs, LOGGING decides the level', () => {
