@@ -1,5 +1,5 @@
 // The `kopf` executable: translates kopf's command line and runs `watch` in this process
-// (no kubectl, no child process), so the container's signals reach the operator itself.
+// (no kubectl, no child process), so a signal to this process reaches the operator.
 import { hostname } from 'node:os';
 import { execute } from '@oclif/core';
 import chalk from 'chalk';

@@ -60,7 +60,8 @@ export function onPodDeletion(client: KubeClient, pod: PodRef, onDeleting: () =>
   const start = () => {
     const query = { fieldSelector: `metadata.name=${pod.name}`, timeoutSeconds: 300, allowWatchBookmarks: true };
     client.watch(`/api/v1/namespaces/${pod.namespace}/pods`, query, onEvent, (err) => {
-      if (!err) return again(0);
+      // A new watch lists the Pod again, so nothing is missed between two watches.
+      if (!err) return again(1000);
       again(retryMs);
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     }).then(
