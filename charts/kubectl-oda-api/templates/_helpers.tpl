@@ -18,7 +18,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{/* <registry>/<apiopImage>:<apiopVersion>[-<apiopPrereleaseSuffix>], as the Canvas builds it. */}}
 {{- define "oda-api.image" -}}
 {{- $d := .Values.deployment -}}
-{{- $version := default .Chart.AppVersion $d.apiopVersion -}}
+{{- $version := default .Chart.AppVersion $d.apiopVersion | toString -}}
 {{- if $d.apiopPrereleaseSuffix }}{{ $version = printf "%s-%s" $version $d.apiopPrereleaseSuffix }}{{ end -}}
 {{- $registry := ((.Values.global).image).registry -}}
 {{- if $registry }}{{ printf "%s/%s:%s" $registry $d.apiopImage $version }}{{ else }}{{ printf "%s:%s" $d.apiopImage $version }}{{ end -}}
