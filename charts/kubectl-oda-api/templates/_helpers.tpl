@@ -30,7 +30,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 
 {{/* global.imagePullSecrets: names or {name: ...} maps, like the Canvas's helper. */}}
 {{- define "oda-api.imagePullSecrets" -}}
-{{- with (.Values.global).imagePullSecrets }}
+{{- with (.Values.global).imagePullSecrets -}}
 imagePullSecrets:
 {{- range . }}
   - name: {{ if kindIs "map" . }}{{ .name }}{{ else }}{{ . }}{{ end }}
