@@ -20,7 +20,8 @@ export interface HelmResult {
   stderr: string;
 }
 
-// Helm's own config, cache and data go to a folder of this test process, never the user's.
+// Helm's own config, cache and data (and client-go's discovery cache under HOME) go to a folder
+// of this test process, never the user's or the working directory.
 const helmHome = mkdtempSync(join(tmpdir(), 'oda-api-helm-'));
 
 /** Runs the built helm against the run's control plane; fails saying how to build helm when it is missing. */
@@ -30,6 +31,7 @@ export function helm(args: string[]): Promise<HelmResult> {
     const child = spawn(binary, args, {
       env: {
         PATH: process.env.PATH,
+        HOME: helmHome,
         KUBECONFIG: kubeconfigPath(),
         HELM_CONFIG_HOME: join(helmHome, 'config'),
         HELM_CACHE_HOME: join(helmHome, 'cache'),
