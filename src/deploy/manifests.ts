@@ -35,7 +35,7 @@ const RBAC = 'rbac.authorization.k8s.io';
  * Cluster-wide, because the operator serves namespaces chosen by globs that can match
  * namespaces created later. Exactly the verbs the operator uses: a test pins every rule.
  */
-const CLUSTER_RULES: V1PolicyRule[] = [
+export const CLUSTER_RULES: V1PolicyRule[] = [
   // Inputs. patch: status on the main resource when the CRD has no status subresource, and the finalizer.
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
@@ -52,7 +52,7 @@ const CLUSTER_RULES: V1PolicyRule[] = [
 ];
 
 /** In the install namespace only. resourceNames cannot restrict create, so that rule stands apart. */
-const LEASE_RULES: V1PolicyRule[] = [
+export const LEASE_RULES: V1PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
 ];

@@ -1,0 +1,118 @@
+// The chart under test, the helm CLI the project builds (`npm run helm:build`), and running
+// a rendered Deployment's container the way the kubelet would (no kubelet here).
+import type { KubernetesObject, V1ConfigMap, V1Container, V1Deployment } from '@kubernetes/client-node';
+import { ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import type { KubeClient } from '../../src/kube/client.js';
+import { helmBinary } from '../../scripts/helm.mjs';
+import { kubeconfigPath, writeTokenKubeconfig } from './cluster.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const chartDir = join(root, 'charts', 'kubectl-oda-api');
+
+export interface HelmResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// Helm's own config, cache and data (and client-go's discovery cache under HOME) go to a folder
+// of this test process, never the user's or the working directory.
+const helmHome = mkdtempSync(join(tmpdir(), 'oda-api-helm-'));
+
+/** Runs the built helm against the run's control plane; fails saying how to build helm when it is missing. */
+export function helm(args: string[]): Promise<HelmResult> {
+  const binary = helmBinary();
+  return new Promise((done, fail) => {
+    const child = spawn(binary, args, {
+      env: {
+        PATH: process.env.PATH,
+        HOME: helmHome,
+        KUBECONFIG: kubeconfigPath(),
+        HELM_CONFIG_HOME: join(helmHome, 'config'),
+        HELM_CACHE_HOME: join(helmHome, 'cache'),
+        HELM_DATA_HOME: join(helmHome, 'data'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export function parseObjects(yaml: string): KubernetesObject[] {
+  return parseAllDocuments(yaml)
+    .map((d) => d.toJS() as KubernetesObject | null)
+    .filter((o): o is KubernetesObject => !!o);
+}
+
+export interface Container {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts the Deployment's first container as the kubelet would for a pod named podName: the
+ * ServiceAccount's token (TokenRequest), envFrom ConfigMaps read from the cluster, downward-API
+ * fields, $(VAR) expansion in command and args. The command is found on bin/ (the plugin as
+ * built); with ODA_API_TEST_ROOTFS it runs inside that root filesystem (an unpacked image) as
+ * the pod's user instead.
+ */
+export async function startContainer(client: KubeClient, deployment: V1Deployment, podName: string): Promise<Container> {
+  const namespace = deployment.metadata!.namespace!;
+  const pod = deployment.spec!.template.spec!;
+  const container = pod.containers[0];
+  const env = await containerEnv(client, namespace, container, podName);
+  const expand = (s: string) => s.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole);
+  const argv = [...(container.command ?? []), ...(container.args ?? [])].map(expand);
+  const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${pod.serviceAccountName}/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+  });
+  const kubeconfig = writeTokenKubeconfig(token.status.token);
+  const rootfs = process.env.ODA_API_TEST_ROOTFS;
+  const home = mkdtempSync(join(tmpdir(), 'oda-api-pod-'));
+  let child: ChildProcess;
+  if (rootfs) {
+    const user = `${pod.securityContext?.runAsUser ?? 65532}:${pod.securityContext?.runAsGroup ?? 65532}`;
+    copyFileSync(kubeconfig, join(rootfs, 'tmp', 'kubeconfig'));
+    child = spawn('chroot', [`--userspec=${user}`, rootfs, ...argv], {
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', KUBECONFIG: '/tmp/kubeconfig', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } else {
+    child = spawn(argv[0], argv.slice(1), {
+      env: { PATH: `${join(root, 'bin')}:${process.env.PATH}`, HOME: home, KUBECONFIG: kubeconfig, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function containerEnv(client: KubeClient, namespace: string, container: V1Container, podName: string): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    if (!source.configMapRef) throw new Error('only configMapRef envFrom is supported by this test helper');
+    const cm = await client.get<V1ConfigMap>(`/api/v1/namespaces/${namespace}/configmaps/${source.configMapRef.name}`);
+    Object.assign(env, cm.data);
+  }
+  const fields: Record<string, string> = { 'metadata.name': podName, 'metadata.namespace': namespace };
+  for (const variable of container.env ?? []) {
+    if (variable.value !== undefined) env[variable.name] = variable.value;
+    else if (variable.valueFrom?.fieldRef) env[variable.name] = fields[variable.valueFrom.fieldRef.fieldPath];
+    else throw new Error(`env ${variable.name}: only values and fieldRefs are supported by this test helper`);
+  }
+  return env;
+}
