@@ -4,6 +4,9 @@
 // dryRun and request counting.
 import { KubeConfig, RequestContext, HttpMethod, Watch } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 export interface ClientOptions {
   kubeconfig?: string;
@@ -52,8 +55,15 @@ export class KubeClient {
     const config = new KubeConfig();
     try {
       if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
-      else config.loadFromDefault();
+      else {
+        // client-node would fall back to http://localhost:8080, which fails with a confusing TLS error.
+        if (!process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config')) && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
+          throw new ConnectionError(`no kubeconfig and not in a cluster: set KUBECONFIG, pass --kubeconfig, or run in a Pod with a ServiceAccount token at ${SERVICE_ACCOUNT_TOKEN}`);
+        }
+        config.loadFromDefault();
+      }
     } catch (err) {
+      if (err instanceof ConnectionError) throw err;
       const file = options.kubeconfig ? ` ${options.kubeconfig}` : ''; // from KUBECONFIG, the error names the file
       throw new ConnectionError(`cannot read the kubeconfig${file}: ${(err as Error).message}`);
     }
@@ -62,6 +72,7 @@ export class KubeClient {
       config.setCurrentContext(options.context);
     }
     if (!config.getCurrentCluster()) throw new ConnectionError('no cluster configured: set KUBECONFIG or pass --kubeconfig');
+    checkInCluster(config);
     return new KubeClient(config);
   }
 
@@ -141,6 +152,26 @@ export class KubeClient {
     const timeoutSeconds = Number(query.timeoutSeconds);
     if (timeoutSeconds > 0) (watcher as unknown as { requestTimeoutMs: number }).requestTimeoutMs = (timeoutSeconds + 30) * 1000;
     return watcher.watch(path, query, onEvent, onDone);
+  }
+}
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** In a Pod, says which part of the ServiceAccount mount or environment is missing, before any request fails obscurely. */
+function checkInCluster(config: KubeConfig): void {
+  const cluster = config.getCurrentCluster()!;
+  if (cluster.name !== 'inCluster') return;
+  if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT) {
+    throw new ConnectionError('in-cluster configuration needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT (set by Kubernetes in every Pod)');
+  }
+  const tokenFile = config.getCurrentUser()?.authProvider?.config?.tokenFile as string | undefined;
+  for (const [what, file] of [['ServiceAccount token', tokenFile], ['cluster CA certificate', cluster.caFile]] as const) {
+    if (!file) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      throw new ConnectionError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
   }
 }
 
