@@ -47,12 +47,23 @@ const created = new Date(epoch * 1000).toISOString();
 const tag = args.tag ?? `kubectl-oda-api:${pkg.version}`;
 const cache = join(root, '.tools', 'image');
 
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** Runs one step, saying how long it took (build time is something we report). */
+function step(what, fn) {
+  const started = Date.now();
+  const result = fn();
+  console.error(`image: ${what} (${seconds(Date.now() - started)})`);
+  return result;
+}
+
 function build() {
   const layers = [
-    { name: 'runtime: Debian C libraries, dash, CA certificates, Node', tar: tarEntries(runtimeLayer(cache), epoch) },
-    { name: 'application: kubectl-oda-api and its production dependencies', tar: tarEntries(appLayer(root), epoch) },
+    { name: 'runtime: Debian C libraries, dash, CA certificates, Node', tar: step('runtime layer', () => tarEntries(runtimeLayer(cache), epoch)) },
+    { name: 'application: kubectl-oda-api and its production dependencies', tar: step('application layer', () => tarEntries(appLayer(root), epoch)) },
   ];
-  return {
+  return step('compressed layers and OCI layout', () => ({
     layers,
     ...ociArchive({
       layers,
@@ -76,15 +87,12 @@ function build() {
         'org.opencontainers.image.created': created,
       },
     }),
-  };
+  }));
 }
 
 const started = Date.now();
-console.error('image: building the project (npm run build)');
-execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+step('built the project (npm run build)', () => execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }));
 const image = build();
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 console.error(`image: ${tag} ${image.manifestDigest} in ${seconds(Date.now() - started)}`);
 console.error(`image: ${mb(image.compressedSize)} compressed, ${mb(image.uncompressedSize)} uncompressed`);
 

@@ -9,6 +9,7 @@ import { buildManifests } from '../../src/deploy/manifests.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, setPodReady, uniqueName, waitFor } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi } from '../support/canvas.js';
+import { tarEntries, withParents } from '../../scripts/image/tar.mjs';
 import { Container, buildLog, imageArchive, mountServiceAccount, runImage, unpackImage, UnpackedImage } from '../support/image.js';
 
 const RBAC_PATHS: Record<string, (ns: string, name?: string) => string> = {
@@ -38,6 +39,7 @@ afterAll(async () => {
 afterEach(async () => {
   for (const c of running.splice(0)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   if (ns) await deleteNamespace(client, ns);
+  ns = '';
 });
 
 /** The ServiceAccount and RBAC of `kubectl oda-api manifests` (cluster-wide names made unique); returns its token. */
@@ -74,6 +76,25 @@ function start(args: string[] | undefined, env: Record<string, string> = {}): Co
   running.push(container);
   return container;
 }
+
+test('the tar writer: same bytes every time, whatever the input order; GNU tar reads names, links, modes and owners', () => {
+  const long = `app/node_modules/${'deep/'.repeat(30)}file.js`;
+  const entries = withParents([
+    { path: long, type: 'file', data: Buffer.from('x'.repeat(600)) },
+    { path: 'usr/local/bin/tool', type: 'file', data: Buffer.from('#!/bin/sh\n'), mode: 0o755 },
+    { path: 'bin/sh', type: 'symlink', link: 'dash' },
+    { path: 'home/nonroot', type: 'dir', uid: 65532, gid: 65532 },
+  ]);
+  const tar = tarEntries(entries, 1_700_000_000);
+  expect(tarEntries([...entries].reverse(), 1_700_000_000).equals(tar)).toBe(true);
+  const listing = execFileSync('tar', ['-tv', '--numeric-owner', '--full-time'], { input: tar, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } }).trim().split('\n');
+  const shown = (e: (typeof entries)[number]) => (e.type === 'dir' ? `${e.path}/` : e.type === 'symlink' ? `${e.path} -> ${e.link}` : e.path);
+  expect(listing.map((l) => l.split(/\s+/).slice(5).join(' '))).toEqual([...entries].sort((x, y) => (x.path < y.path ? -1 : 1)).map(shown));
+  const line = (name: string) => listing.find((l) => l.endsWith(` ${name}`))!;
+  expect(line('usr/local/bin/tool')).toMatch(/^-rwxr-xr-x 0\/0 10 2023-11-14 22:13:20 /);
+  expect(line('home/nonroot/')).toMatch(/^drwxr-xr-x 65532\/65532 /);
+  expect(line(long)).toMatch(/^-rw-r--r-- 0\/0 600 /);
+});
 
 test('the image config: non-root numeric user, entrypoint `kubectl-oda_api watch`, OCI annotations, reproducible', () => {
   if (buildLog) expect(buildLog).toMatch(/reproducible, a second build gave the same manifest digest sha256:[0-9a-f]{64}/);
