@@ -3,7 +3,7 @@
 // where Kubernetes mounts them, KUBERNETES_SERVICE_HOST/PORT pointing at the control plane.
 import { KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifests } from '../../src/deploy/manifests.js';
 import type { KubeClient } from '../../src/kube/client.js';
@@ -108,6 +108,9 @@ test('the image config: non-root numeric user, entrypoint `kubectl-oda_api watch
     'org.opencontainers.image.source': 'https://github.com/tmforum-oda/kubectl-oda-api',
   });
   expect(image.annotations['org.opencontainers.image.revision']).toMatch(/^[0-9a-f]{40}$/);
+  // A launcher on PATH for each command of the package, and for `kopf` (the Canvas chart's command line) once the package has it.
+  const launchers = [...Object.keys(pkg.bin), ...(existsSync('bin/kopf') ? ['kopf'] : [])];
+  for (const name of launchers) expect(readFileSync(join(image.rootfs, 'usr/local/bin', name), 'utf8')).toMatch(/^#!\/bin\/sh\nexec node \/app\/bin\//);
   // Nothing a shell session would use beyond /bin/sh; no npm or corepack.
   expect(readdirSync(join(image.rootfs, 'bin')).sort()).toEqual(['dash', 'sh']);
   expect(readdirSync(join(image.rootfs, 'usr/local/bin')).filter((f) => !['kopf', 'kubectl-oda_api', 'node'].includes(f))).toEqual([]);
