@@ -77,6 +77,7 @@ export interface Container {
 
 /** Runs the image's entrypoint with args (or its Cmd) as its user, chrooted; env adds to the config's Env. */
 export function runImage(image: UnpackedImage, args: string[] | undefined, env: Record<string, string> = {}): Container {
+  if (process.getuid?.() !== 0) throw new Error('running the image needs root (chroot --userspec), as CI has');
   const [uid, gid = uid] = image.config.User.split(':');
   const chroot = execFileSync('sh', ['-c', 'command -v chroot'], { encoding: 'utf8' }).trim();
   const environment = Object.fromEntries(image.config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
