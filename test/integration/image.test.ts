@@ -3,14 +3,14 @@
 // where Kubernetes mounts them, KUBERNETES_SERVICE_HOST/PORT pointing at the control plane.
 import { KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifests } from '../../src/deploy/manifests.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, setPodReady, uniqueName, waitFor } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi } from '../support/canvas.js';
 import { tarEntries, withParents } from '../../scripts/image/tar.mjs';
-import { Container, buildLog, imageArchive, mountServiceAccount, runImage, unpackImage, UnpackedImage } from '../support/image.js';
+import { Container, SERVICE_ACCOUNT_DIR, buildLog, imageArchive, mountServiceAccount, runImage, unpackImage, UnpackedImage } from '../support/image.js';
 
 const RBAC_PATHS: Record<string, (ns: string, name?: string) => string> = {
   ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
@@ -91,9 +91,9 @@ test('the tar writer: same bytes every time, whatever the input order; GNU tar r
   const shown = (e: (typeof entries)[number]) => (e.type === 'dir' ? `${e.path}/` : e.type === 'symlink' ? `${e.path} -> ${e.link}` : e.path);
   expect(listing.map((l) => l.split(/\s+/).slice(5).join(' '))).toEqual([...entries].sort((x, y) => (x.path < y.path ? -1 : 1)).map(shown));
   const line = (name: string) => listing.find((l) => l.endsWith(` ${name}`))!;
-  expect(line('usr/local/bin/tool')).toMatch(/^-rwxr-xr-x 0\/0 10 2023-11-14 22:13:20 /);
+  expect(line('usr/local/bin/tool')).toMatch(/^-rwxr-xr-x 0\/0 +10 2023-11-14 22:13:20 /);
   expect(line('home/nonroot/')).toMatch(/^drwxr-xr-x 65532\/65532 /);
-  expect(line(long)).toMatch(/^-rw-r--r-- 0\/0 600 /);
+  expect(line(long)).toMatch(/^-rw-r--r-- 0\/0 +600 /);
 });
 
 test('the image config: non-root numeric user, entrypoint `kubectl-oda_api watch`, OCI annotations, reproducible', () => {
@@ -164,7 +164,8 @@ describe('bad input inside the image: one clear line, exit 2, no stack trace', (
 
   test('a token the user cannot read', async () => {
     const endpoint = clusterEndpoint();
-    mountServiceAccount(image, { token: 'x', 'ca.crt': endpoint.ca, namespace: 'default' }, 0o600);
+    mountServiceAccount(image, { token: 'x', 'ca.crt': endpoint.ca, namespace: 'default' });
+    chmodSync(join(image.rootfs, SERVICE_ACCOUNT_DIR, 'token'), 0o600); // root's; the image runs as 65532
     await expectOneLine(start(undefined, endpoint.env), /^error: cannot read the ServiceAccount token \/var\/run\/secrets\/kubernetes.io\/serviceaccount\/token: EACCES$/);
   });
 

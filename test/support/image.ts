@@ -57,15 +57,15 @@ export function unpackImage(archive: string): UnpackedImage {
   return { rootfs, config, annotations: manifest.annotations, manifestDigest, remove: () => rmSync(work, { recursive: true, force: true }) };
 }
 
-/** Writes the ServiceAccount files into the root filesystem; `mode` lets a test make them unreadable. */
-export function mountServiceAccount(image: UnpackedImage, files: { token?: string; 'ca.crt'?: string; namespace?: string }, mode = 0o644): void {
+/** Writes the ServiceAccount files into the root filesystem (readable by all, as Kubernetes mounts them). */
+export function mountServiceAccount(image: UnpackedImage, files: { token?: string; 'ca.crt'?: string; namespace?: string }): void {
   const dir = join(image.rootfs, SERVICE_ACCOUNT_DIR);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     if (content === undefined) continue;
     writeFileSync(join(dir, name), content);
-    chmodSync(join(dir, name), mode);
+    chmodSync(join(dir, name), 0o644);
   }
 }
 
