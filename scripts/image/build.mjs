@@ -5,6 +5,7 @@
 //   --check-reproducible    build twice from scratch and fail unless both give the same manifest digest
 //   --rootfs <dir>          also unpack the image's root filesystem into dir (the Dockerfile uses this)
 //   --tag <name:tag>        the name the archive carries (default kubectl-oda-api:<version>)
+//   --skip-build            use the dist/ already built (tests: rebuilding it would pull it from under running commands)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +16,7 @@ import { APP_DIR, BIN_DIR, UID, appLayer, runtimeLayer } from './rootfs.mjs';
 import { tarEntries } from './tar.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const usage = 'usage: npm run image -- --out <file> [--check-reproducible] [--rootfs <dir>] [--tag <name:tag>]';
+const usage = 'usage: npm run image -- --out <file> [--check-reproducible] [--rootfs <dir>] [--tag <name:tag>] [--skip-build]';
 
 function fail(message, code = 1) {
   console.error(`image: ${message}`);
@@ -25,7 +26,7 @@ function fail(message, code = 1) {
 let args;
 try {
   args = parseArgs({
-    options: { out: { type: 'string' }, 'check-reproducible': { type: 'boolean' }, rootfs: { type: 'string' }, tag: { type: 'string' } },
+    options: { out: { type: 'string' }, 'check-reproducible': { type: 'boolean' }, rootfs: { type: 'string' }, tag: { type: 'string' }, 'skip-build': { type: 'boolean' } },
   }).values;
 } catch (err) {
   fail(`${err.message}\n${usage}`, 2);
@@ -91,7 +92,7 @@ function build() {
 }
 
 const started = Date.now();
-step('built the project (npm run build)', () => execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }));
+if (!args['skip-build']) step('built the project (npm run build)', () => execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }));
 const image = build();
 console.error(`image: ${tag} ${image.manifestDigest} in ${seconds(Date.now() - started)}`);
 console.error(`image: ${mb(image.compressedSize)} compressed, ${mb(image.uncompressedSize)} uncompressed`);

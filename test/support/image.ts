@@ -2,7 +2,7 @@
 // test process), unpacked into a root filesystem, and run the way a container runtime runs
 // it: the config's entrypoint, user and environment, chrooted, with the ServiceAccount
 // files where Kubernetes mounts them.
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,7 +34,10 @@ export let buildLog = '';
 export function imageArchive(): string {
   if (process.env.ODA_API_TEST_IMAGE) return process.env.ODA_API_TEST_IMAGE;
   const out = join(mkdtempSync(join(tmpdir(), 'oda-api-image-')), 'image.tar');
-  buildLog = execFileSync(process.execPath, ['scripts/image/build.mjs', '--out', out, '--check-reproducible'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // npm test built dist/ already; rebuilding it here would remove it under the other tests' commands.
+  const build = spawnSync(process.execPath, ['scripts/image/build.mjs', '--out', out, '--check-reproducible', '--skip-build'], { cwd: root, encoding: 'utf8' });
+  buildLog = build.stderr; // the script reports on stderr; stdout is the digest
+  if (build.status !== 0) throw new Error(`building the image failed:\n${build.stderr}`);
   process.env.ODA_API_TEST_IMAGE = out;
   return out;
 }
