@@ -1,25 +1,28 @@
-# The operator image: `kubectl-oda_api watch` on Node 24, run by the Deployment that
-# `kubectl oda-api manifests` prints.
+# The operator image, for people who build with a container engine. Releases use the
+# archive of `npm run image` instead (no engine needed, reproducible; see docs/image.md).
+# Both are the same image: this build runs that very script to assemble the root
+# filesystem, and the final stage is that filesystem alone, with the same user,
+# environment and entrypoint as the script's image config.
+#   docker build --build-arg REVISION=$(git rev-parse HEAD) \
+#     --build-arg SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) -t kubectl-oda-api .
 
-# Build: compile with the dev dependencies, write the oclif manifest, then drop them.
-FROM node:24-slim AS build
-WORKDIR /app
+FROM node:24-bookworm AS build
+# The script takes the C libraries, dash and CA certificates from Debian with apt-get download.
+RUN apt-get update -qq
+WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
-COPY bin ./bin
-COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm ci --no-audit --no-fund
+COPY . .
+ARG REVISION=unknown
+ARG SOURCE_DATE_EPOCH=0
+RUN ODA_API_IMAGE_REVISION=$REVISION SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH node scripts/image/build.mjs --rootfs /rootfs
 
-# Runtime: only what the plugin loads. Files stay owned by root, so the process cannot change them.
-FROM node:24-slim
+FROM scratch
+COPY --from=build /rootfs /
+COPY --from=build --chown=65532:65532 /rootfs/home/nonroot /home/nonroot
+ENV PATH=/usr/local/bin:/usr/bin:/bin NODE_ENV=production
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY --from=build /app/bin ./bin
-COPY --from=build /app/oclif.manifest.json ./
-# The image's `node` user (uid 1000), numeric so Kubernetes can check runAsNonRoot.
-USER 1000:1000
-ENTRYPOINT ["node", "/app/bin/kubectl-oda_api"]
+# Numeric, so Kubernetes can check runAsNonRoot.
+USER 65532:65532
+ENTRYPOINT ["kubectl-oda_api"]
 CMD ["watch"]

@@ -18,6 +18,8 @@ export const OPERATOR_NAME = 'oda-api-operator';
 export const DEFAULT_NAMESPACE = 'canvas';
 export const DEFAULT_REPLICAS = 2;
 export const HEALTH_PORT = 8081;
+/** The user and group the image runs as (scripts/image and the Dockerfile). */
+export const IMAGE_UID = 65532;
 
 export const defaultImage = (version: string): string => `ghcr.io/tmforum-oda/kubectl-oda-api:${version}`;
 
@@ -114,8 +116,8 @@ function deployment({ namespace, image, replicas }: ManifestOptions): V1Deployme
         },
         spec: {
           serviceAccountName: OPERATOR_NAME,
-          // The image's `node` user, numeric so the kubelet can check runAsNonRoot.
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          // The image's `nonroot` user, numeric so the kubelet can check runAsNonRoot.
+          securityContext: { runAsNonRoot: true, runAsUser: IMAGE_UID, runAsGroup: IMAGE_UID, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {
               name: 'operator',

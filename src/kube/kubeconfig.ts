@@ -1,6 +1,6 @@
 // The kubeconfig: where it is, which context, and the credentials it names, with one
 // clear line when any of that is missing or fails.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -34,7 +34,26 @@ export function loadKubeConfig(options: ClientOptions): KubeConfig {
     config.setCurrentContext(options.context);
   }
   if (!config.getCurrentCluster()) throw new ConnectionError('no cluster configured: set KUBECONFIG or pass --kubeconfig');
+  checkInCluster(config);
   return config;
+}
+
+/** In a Pod, says which part of the ServiceAccount mount or environment is missing, before any request fails obscurely. */
+function checkInCluster(config: KubeConfig): void {
+  const cluster = config.getCurrentCluster()!;
+  if (cluster.name !== 'inCluster') return;
+  if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT) {
+    throw new ConnectionError('in-cluster configuration needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT (set by Kubernetes in every Pod)');
+  }
+  const tokenFile = config.getCurrentUser()?.authProvider?.config?.tokenFile as string | undefined;
+  for (const [what, file] of [['ServiceAccount token', tokenFile], ['cluster CA certificate', cluster.caFile]] as const) {
+    if (!file) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      throw new ConnectionError(`cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
 }
 
 /** Why the kubeconfig's user has no credentials (an exec plugin failed, most often). */
