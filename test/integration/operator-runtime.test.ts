@@ -202,6 +202,9 @@ test('liveness fails within the documented silence limit while the API server is
   const op = watch(['--standalone', '-n', ns, '--gateway', gateway, '--health-address', '127.0.0.1:0', '--liveness-silence', '8']);
   await serving(op);
   await waitFor('ready', async () => (await probe(op, '/readyz')).status === 200, 60_000);
+  // Something to hear about just before the freeze: the silence starts from the last answer.
+  await createApi(cp.client, ns, 'before');
+  await waitFor('routed before the freeze', async () => (await getApi(cp.client, ns, 'before')).status?.apiStatus?.url, 30_000);
   expect((await probe(op, '/healthz')).status).toBe(200);
 
   cp.freeze();
