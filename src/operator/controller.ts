@@ -16,6 +16,7 @@ import type { Logger } from '../runtime/log.js';
 import { OperatorMetrics, reconcileResult } from '../runtime/metrics.js';
 import { WorkQueue } from '../runtime/queue.js';
 import { CrdFollower } from './crd-follower.js';
+import { liveness, readiness } from './probes.js';
 import { apiKeysFor, Kind } from './triggers.js';
 
 /**
@@ -253,28 +254,17 @@ export class Controller {
     return [...(this.crds?.informers ?? []), ...this.informers.values()];
   }
 
-  /**
-   * Liveness: the API server answered within the silence limit, and every watch is
-   * connected or recovering within bounds. A refusal (403) is an answer: a restart
-   * would not grant the permission.
-   */
+  /** Liveness: the API server answered within the silence limit, every watch connected or recovering. */
   healthy(now = Date.now()): { ok: boolean; detail?: string } {
-    const informers = this.allInformers();
-    const heard = Math.max(this.startedAt, ...informers.map((i) => i.lastHeard()));
-    const limit = this.o.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
-    if (now - heard > limit) return { ok: false, detail: `no answer from the API server for ${Math.round((now - heard) / 1000)}s (limit ${limit / 1000}s)` };
-    const stuck = informers.filter((i) => !i.healthy(now)).map((i) => i.name);
-    return stuck.length ? { ok: false, detail: `watches stuck: ${stuck.join(', ')}` } : { ok: true };
+    return liveness(this.allInformers(), this.startedAt, this.o.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS, now);
   }
 
   /** Readiness: every cache the operator needs has synced, and nothing it needs is forbidden. */
   ready(): { ok: boolean; detail?: string } {
     if (this.informers.size === 0) return { ok: false, detail: 'starting' };
     if (!this.informers.has('exposedApis')) return { ok: false, detail: 'the ExposedAPI CRD (exposedapis.oda.tmforum.org) is not installed' };
-    const refused = [...this.informers].filter(([kind, i]) => !OPTIONAL.has(kind) && i.forbidden()).map(([, i]) => i.forbidden());
-    if (refused.length) return { ok: false, detail: `missing permission: ${refused.join('; ')}` };
-    const waiting = this.allInformers().filter((i) => !i.hasSynced()).map((i) => i.name);
-    return waiting.length ? { ok: false, detail: `caches not synced: ${waiting.join(', ')}` } : { ok: true };
+    const required = [...this.informers].filter(([kind]) => !OPTIONAL.has(kind)).map(([, i]) => i);
+    return readiness(required, this.allInformers());
   }
 
   /** Stops taking work, finishes what is in flight, stops the watches. */
