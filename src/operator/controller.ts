@@ -122,7 +122,7 @@ export class Controller {
       for (const informer of started) this.o.log.info('now served: watching', { resource: informer.name });
       // Plan again once the new caches hold what exists, so nothing is created twice.
       void Promise.all(started.map((i) => i.synced)).then(() => this.enqueueAll());
-    });
+    }).catch((error: unknown) => this.o.log.error('cannot follow a CRD change', { error }));
   }
 
   private sources(caps: Discovered & { exposedApiServed?: boolean }): [Kind, Resource][] {
