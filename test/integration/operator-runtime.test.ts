@@ -37,6 +37,14 @@ function watch(args: string[], kubeconfig = privateCp().kubeconfig, env: Record<
   return op;
 }
 
+/** On failure, shows the end of the operator's log with the error. */
+const withLog = async <T>(op: OperatorProcess, work: Promise<T>): Promise<T> => {
+  try {
+    return await work;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\noperator log:\n${op.output().slice(-4000)}`);
+  }
+};
 const logged = (op: OperatorProcess, text: string) => async () => op.logged(text).length > 0;
 const probe = async (op: OperatorProcess, path: string) => {
   const res = await fetch(`${op.healthUrl()}${path}`);
@@ -140,10 +148,10 @@ test("under the Canvas's ClusterRole (no Leases, no Gateways) a Canvas converges
     APIOPERATORISTIO_COMPONENTGATEWAY: 'canvas/component-gateway',
     LOGGING: '20',
   });
-  await waitFor('ready rolled up into the Component', async () => {
+  await withLog(op, waitFor('ready rolled up into the Component', async () => {
     const c = await cp.client.get<{ status: { coreAPIs: { ready?: boolean; url?: string }[] } }>(`${components(ns)}/comp`);
-    return c.status.coreAPIs[0].ready === true && c.status.coreAPIs[0].url === `https://192.0.2.74/${ns}/api`;
-  }, 60_000);
+    return c.status.coreAPIs[0].ready === true && c.status.coreAPIs[0].url === `https://192.0.2.74/${ns}/api` && c;
+  }, 60_000));
   const routed = condition(await getApi(cp.client, ns, 'api'), 'Routed');
   expect(routed).toMatchObject({ status: 'True', message: expect.stringContaining('could not be verified') });
   const pods = await cp.client.get<{ items: { metadata: { annotations?: Record<string, string> } }[] }>(`/api/v1/namespaces/${ns}/pods`);
@@ -175,7 +183,7 @@ test('forbidden to list ExposedAPIs: one ERROR line naming it, readiness says wh
   ]);
   const op = watch(['--standalone', '-n', ns, '--gateway', gateway, '--health-address', '127.0.0.1:0'], sa.kubeconfig);
   await serving(op);
-  await waitFor('the error', logged(op, 'forbidden'), 30_000);
+  await withLog(op, waitFor('the error', logged(op, 'forbidden'), 30_000));
   const readyz = await waitFor('readiness to name it', async () => {
     const r = await probe(op, '/readyz');
     return r.status === 503 && r.body.includes('missing permission') && r;

@@ -16,10 +16,10 @@ export const kubeconfigPath = (): string => {
 
 export const adminClient = (): KubeClient => KubeClient.load({ kubeconfig: kubeconfigPath() });
 
-/** A client authenticating with a bearer token (e.g. a ServiceAccount's) instead of the admin cert. */
-export function tokenClient(token: string): KubeClient {
-  const admin = new KubeConfig();
-  admin.loadFromFile(kubeconfigPath());
+/** A client authenticating with a bearer token (e.g. a ServiceAccount's) instead of the admin cert; of the run's cluster unless given another's config. */
+export function tokenClient(token: string, of?: KubeConfig): KubeClient {
+  const admin = of ?? new KubeConfig();
+  if (!of) admin.loadFromFile(kubeconfigPath());
   const cluster = admin.getCurrentCluster()!;
   const config = new KubeConfig();
   config.loadFromOptions({
@@ -32,9 +32,9 @@ export function tokenClient(token: string): KubeClient {
 }
 
 /** Writes a kubeconfig that authenticates with a bearer token (e.g. a ServiceAccount's); returns its path. */
-export function writeTokenKubeconfig(token: string): string {
+export function writeTokenKubeconfig(token: string, of?: KubeConfig): string {
   const file = join(mkdtempSync(join(tmpdir(), 'oda-api-kc-')), 'kubeconfig');
-  writeFileSync(file, tokenClient(token).config.exportConfig());
+  writeFileSync(file, tokenClient(token, of).config.exportConfig());
   return file;
 }
 
@@ -51,7 +51,7 @@ export async function newServiceAccount(client: KubeClient, namespace: string, r
   const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
   });
-  return { name, kubeconfig: writeTokenKubeconfig(token.status.token) };
+  return { name, kubeconfig: writeTokenKubeconfig(token.status.token, client.config) };
 }
 
 /** Binds a ServiceAccount to a new ClusterRole with these rules (on top of what it has). */
