@@ -6,7 +6,9 @@ import { parseLogLevel } from '../reconcile/index.js';
 import { createLogger } from '../runtime/log.js';
 import { parseAddress } from '../runtime/health.js';
 import { startOperator } from '../operator/run.js';
-import { DEFAULT_WORKERS } from '../operator/controller.js';
+import { DEFAULT_SILENCE_LIMIT_MS, DEFAULT_WORKERS } from '../operator/controller.js';
+import { defaultLeaseNamespace } from '../operator/lease.js';
+import { LEASE_NAME } from '../operator/run.js';
 
 export default class Watch extends BaseCommand {
   static summary = 'Run the operator: keep every ExposedAPI routed, monitored and reported, as changes happen';
@@ -18,7 +20,15 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
   static flags = {
     ...clusterFlags,
     standalone: Flags.boolean({ description: 'Run alone: no leader election (for a laptop, or a single replica)' }),
-    'lease-namespace': Flags.string({ description: 'Namespace of the leader-election Lease [default: POD_NAMESPACE, else the first -n namespace, else default]' }),
+    'lease-namespace': Flags.string({
+      description: "Namespace of the leader-election Lease [default: POD_NAMESPACE, else the Pod's own namespace, else default; never the -n scope]",
+    }),
+    'lease-name': Flags.string({ description: 'Name of the leader-election Lease: give disjoint shards different names on purpose', default: LEASE_NAME }),
+    'liveness-silence': Flags.integer({
+      description: 'Seconds without any answer from the API server before /healthz fails (watch bookmarks come every minute)',
+      default: DEFAULT_SILENCE_LIMIT_MS / 1000,
+      min: 1,
+    }),
     workers: Flags.integer({ description: 'How many APIs are reconciled at the same time', default: DEFAULT_WORKERS, min: 1, max: 64 }),
     'health-address': Flags.string({ description: 'host:port for /healthz, /readyz and /metrics, or "none"', default: '127.0.0.1:8081' }),
     'log-format': Flags.option({ options: ['plain', 'json'] as const, default: 'plain' })(),
@@ -41,7 +51,9 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
       scope,
       log,
       standalone: flags.standalone,
-      leaseNamespace: flags['lease-namespace'] ?? process.env.POD_NAMESPACE ?? scope.literal?.[0] ?? 'default',
+      leaseNamespace: flags['lease-namespace'] ?? defaultLeaseNamespace(),
+      leaseName: flags['lease-name'],
+      silenceLimitMs: flags['liveness-silence'] * 1000,
       healthAddress,
       concurrency: flags.workers,
     });

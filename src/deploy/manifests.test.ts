@@ -57,6 +57,18 @@ describe('buildManifests', () => {
       { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+      {
+        apiGroups: ['apiextensions.k8s.io'],
+        resources: ['customresourcedefinitions'],
+        resourceNames: [
+          'exposedapis.oda.tmforum.org',
+          'components.oda.tmforum.org',
+          'virtualservices.networking.istio.io',
+          'gateways.networking.istio.io',
+          'servicemonitors.monitoring.coreos.com',
+        ],
+        verbs: ['list', 'watch'],
+      },
     ]);
   });
 

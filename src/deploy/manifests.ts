@@ -12,6 +12,7 @@ import type {
   V1ServiceAccount,
 } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { CRD_NAMES } from '../kube/crds.js';
 
 /** Name of every object, and of the leader-election Lease (the watch command's default). */
 export const OPERATOR_NAME = 'oda-api-operator';
@@ -51,6 +52,8 @@ export const CLUSTER_RULES: V1PolicyRule[] = [
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  // The CRDs it follows (installed, removed, versions changed while it runs), by name only.
+  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: Object.values(CRD_NAMES), verbs: ['list', 'watch'] },
 ];
 
 /** In the install namespace only. resourceNames cannot restrict create, so that rule stands apart. */

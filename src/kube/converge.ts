@@ -102,7 +102,8 @@ function explain(conditions: Condition[]): string | undefined {
 
 /** A reason this API cannot be reconciled because something it needs could not be read. */
 function blockedBy(api: ExposedAPI, settings: Settings, unreadable: Unreadable): string | undefined {
-  const needs = ['services', 'endpointslices', 'virtualservices', 'gateways'];
+  // Not gateways: unreadable, an API is routed to the configured name, unverified.
+  const needs = ['services', 'endpointslices', 'virtualservices'];
   if (isMetricsApi(String(api.spec.apiType))) needs.push(settings.metricsMode === 'ServiceMonitor' ? 'servicemonitors' : 'pods');
   return needs.map((k) => unreadable.get(k)).find(Boolean);
 }

@@ -97,7 +97,17 @@ export async function loadStores(client: KubeClient, caps: Discovered, metricsMo
 export async function loadView(client: KubeClient, settings: Settings, scope: Scope): Promise<{ view: StoreView; unreadable: Unreadable }> {
   const caps = await discover(client);
   const { stores, unreadable } = await loadStores(client, caps, settings.metricsMode, scope);
-  return { view: new StoreView(stores, caps, settings), unreadable };
+  // Gateways are optional knowledge: unreadable, routes go to the configured name unverified.
+  const gatewayUnverified = unreadable.has(GATEWAYS) || undefined;
+  return { view: new StoreView(stores, { ...caps, gatewayUnverified }, settings), unreadable };
+}
+
+const GATEWAYS = 'gateways';
+
+/** What the run could not verify, one line each, for the user (the APIs still converge). */
+export function unverified(unreadable: Unreadable, settings: Settings): string[] {
+  const gateways = unreadable.get(GATEWAYS);
+  return gateways ? [`cannot read Istio Gateways, so gateway ${settings.gateway} could not be verified (${gateways})`] : [];
 }
 
 export interface Selection {

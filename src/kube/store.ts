@@ -67,6 +67,7 @@ export class Store<T extends KubeObject = KubeObject> {
   replace(objects: T[]): void {
     this.byNamespace.clear();
     this.byIndex.clear();
+    this.version++; // emptied counts as a change too
     for (const o of objects) this.upsert(o);
   }
 

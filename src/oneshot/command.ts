@@ -23,6 +23,7 @@ export interface OneShotOptions {
 export async function reconcileCommand(o: OneShotOptions): Promise<number> {
   const bar = progress(o.dryRun === 'none' ? 'reconciling' : 'planning');
   const report = await runOnce(o.client, { ...o, onProgress: bar.update }).finally(bar.stop);
+  for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   for (const name of report.missing) process.stderr.write(`ExposedAPI "${name}" not found in the selected namespaces\n`);
   const failed = report.missing.length > 0 || report.apis.some((a) => ['invalid', 'conflict', 'error'].includes(a.outcome));
 

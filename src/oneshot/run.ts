@@ -4,7 +4,7 @@ import type { Settings } from '../reconcile/types.js';
 import { ConnectionError, KubeClient } from '../kube/client.js';
 import { ApiReport, converge } from '../kube/converge.js';
 import { Change, DryRun, Executor } from '../kube/executor.js';
-import { loadView, selectApis, Scope } from '../kube/load.js';
+import { loadView, selectApis, Scope, unverified } from '../kube/load.js';
 
 export type { ApiReport };
 
@@ -24,6 +24,8 @@ export interface RunReport {
   changes: Map<string, Change>;
   /** Names asked for that do not exist in scope. */
   missing: string[];
+  /** What could not be verified (e.g. the Gateway, when Gateways may not be read), one line each. */
+  warnings: string[];
 }
 
 /** APIs reconciled at once: enough to keep the API server busy without flooding it. */
@@ -51,7 +53,7 @@ export async function runOnce(client: KubeClient, options: RunOptions): Promise<
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
-  return { apis, changes, missing };
+  return { apis, changes, missing, warnings: unverified(unreadable, options.settings) };
 }
 
 export const changeKey = (o: { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } }) => {

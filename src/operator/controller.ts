@@ -4,6 +4,7 @@
 import type { KubeObject, Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
 import { converge, Converged } from '../kube/converge.js';
+import type { CrdCapabilities } from '../kube/crds.js';
 import { discover, Discovered } from '../kube/discovery.js';
 import { Executor } from '../kube/executor.js';
 import type { Scope } from '../kube/load.js';
@@ -14,6 +15,8 @@ import { Informer } from '../runtime/informer.js';
 import type { Logger } from '../runtime/log.js';
 import { OperatorMetrics, reconcileResult } from '../runtime/metrics.js';
 import { WorkQueue } from '../runtime/queue.js';
+import { CrdFollower } from './crd-follower.js';
+import { liveness, readiness } from './probes.js';
 import { apiKeysFor, Kind } from './triggers.js';
 
 /**
@@ -33,7 +36,18 @@ export interface ControllerOptions {
   concurrency?: number;
   /** Every API is re-checked this often, whatever happened (level-based, not edge-based). */
   resyncMs?: number;
+  /** Liveness fails after this long without any answer from the API server (see docs/operations.md). */
+  silenceLimitMs?: number;
 }
+
+/**
+ * Watch bookmarks arrive about once a minute on every watch, so a working API server
+ * answers well within this even on a quiet cluster.
+ */
+export const DEFAULT_SILENCE_LIMIT_MS = 90_000;
+
+/** Kinds the operator can work without: a forbidden Gateway LIST means routing to the configured name unverified. */
+const OPTIONAL: ReadonlySet<Kind> = new Set(['gateways']);
 
 /** A persistent failure is reported as an Event again only after this long (no flooding). */
 const FAILURE_EVENT_EVERY_MS = 10 * 60_000;
@@ -41,7 +55,12 @@ const FAILURE_EVENT_EVERY_MS = 10 * 60_000;
 export class Controller {
   readonly stores: Stores = newStores();
   view!: StoreView;
-  private readonly informers: Informer[] = [];
+  private readonly informers = new Map<Kind, Informer>();
+  private crds?: CrdFollower;
+  private startedAt = Date.now();
+  private stopping = false;
+  /** The last capabilities applied, so changes are applied in order. */
+  private applying: Promise<void> = Promise.resolve();
   private readonly queue: WorkQueue;
   private executor!: Executor;
   private writing = false;
@@ -59,25 +78,60 @@ export class Controller {
     o.metrics.managedApis.onCollect((g) => g.set(this.inScope().length));
   }
 
-  /** Discovers the API, starts every informer and resolves once their caches are synced. */
+  /**
+   * Finds out what the cluster serves (from the CRDs, which it then follows; discovery
+   * when it may not read them), starts every informer and resolves once their caches
+   * are synced.
+   */
   async start(): Promise<Discovered> {
-    const caps = await discover(this.o.client);
-    this.view = new StoreView(this.stores, caps, this.o.settings);
-    this.executor = new Executor(this.o.client, this.stores, { component: caps.componentStatusSubresource }, 'none');
+    this.startedAt = Date.now();
+    this.crds = new CrdFollower(this.o.client, this.o.log, (caps) => this.followCrds(caps));
+    const fromCrds = await this.crds.start();
+    if (!fromCrds?.exposedApiServed) {
+      await this.crds.stop();
+      this.crds = undefined;
+    }
+    const caps: Discovered = fromCrds?.exposedApiServed ? fromCrds : await discover(this.o.client); // discovery names what is missing
+    this.view = new StoreView(this.stores, { ...caps }, this.o.settings);
+    const capabilities = this.view.capabilities;
+    this.executor = new Executor(this.o.client, this.stores, { get component() { return capabilities.componentStatusSubresource; } }, 'none');
     for (const [kind, resource] of this.sources(caps)) this.watch(kind, resource);
-    await Promise.all(this.informers.map((i) => i.synced));
+    await Promise.all([...this.informers.values()].map((i) => i.synced));
     this.resync = setInterval(() => this.enqueueAll(), this.o.resyncMs ?? 10 * 60_000);
     this.resync.unref();
     return caps;
   }
 
-  private sources(caps: Discovered): [Kind, Resource][] {
+  /** A CRD appeared, went or changed versions: start and stop informers to match, then plan every API again. */
+  private followCrds(caps: CrdCapabilities): void {
+    this.applying = this.applying.then(async () => {
+      if (this.stopping) return;
+      const wanted = new Map(this.sources(caps));
+      for (const [kind, informer] of [...this.informers]) {
+        const resource = wanted.get(kind);
+        if (resource && collectionPath(resource) === informer.path) continue;
+        this.informers.delete(kind);
+        await informer.stop();
+        this.stores[kind].replace([]);
+        if (kind === 'gateways') this.view.capabilities.gatewayUnverified = undefined;
+        if (!resource) this.o.log.warn('no longer served: stopped watching', { resource: informer.name });
+      }
+      Object.assign(this.view.capabilities, caps);
+      if (!caps.exposedApiServed) this.o.log.error('the ExposedAPI CRD is gone: nothing to reconcile until it is installed again');
+      const started = [...wanted].filter(([kind]) => !this.informers.has(kind)).map(([kind, resource]) => this.watch(kind, resource));
+      for (const informer of started) this.o.log.info('now served: watching', { resource: informer.name });
+      // Plan again once the new caches hold what exists, so nothing is created twice.
+      void Promise.all(started.map((i) => i.synced)).then(() => this.enqueueAll());
+    }).catch((error: unknown) => this.o.log.error('cannot follow a CRD change', { error }));
+  }
+
+  private sources(caps: Discovered & { exposedApiServed?: boolean }): [Kind, Resource][] {
     const version = (apiVersion?: string) => apiVersion?.split('/')[1];
     const list: [Kind, Resource][] = [
-      ['exposedApis', EXPOSED_API],
       ['services', SERVICE],
       ['endpointSlices', ENDPOINT_SLICE],
     ];
+    if (caps.exposedApiServed !== false) list.push(['exposedApis', EXPOSED_API]);
     if (caps.virtualServiceApiVersion) list.push(['virtualServices', virtualServiceResource(version(caps.virtualServiceApiVersion)!)]);
     if (caps.gatewayApiVersion) list.push(['gateways', gatewayResource(version(caps.gatewayApiVersion)!)]);
     if (caps.serviceMonitorServed) list.push(['serviceMonitors', SERVICE_MONITOR]);
@@ -88,15 +142,29 @@ export class Controller {
     return list;
   }
 
-  private watch(kind: Kind, resource: Resource): void {
+  private watch(kind: Kind, resource: Resource): Informer {
+    const optional = OPTIONAL.has(kind);
     const informer = new Informer({
       client: this.o.client,
       path: collectionPath(resource),
       store: this.stores[kind] as Store,
       name: resource.plural,
+      optional,
       onRestart: (reason, error) => {
         this.o.metrics.watchRestarts.inc({ resource: resource.plural });
         this.o.log.warn('watch restarted', { resource: resource.plural, reason, error });
+      },
+      onForbidden: (message) => {
+        if (kind === 'gateways') {
+          this.o.log.warn(`cannot read Istio Gateways: routing to gateway ${this.o.settings.gateway} without verifying it`, { error: message });
+          this.gatewayVerifiable(false);
+        } else {
+          this.o.log.error(`forbidden: cannot list and watch ${resource.plural}; retrying quietly until the permission is granted`, { error: message });
+        }
+      },
+      onPermitted: () => {
+        this.o.log.info(`permission granted: watching ${resource.plural}`);
+        if (kind === 'gateways') this.gatewayVerifiable(true);
       },
       onHandlerError: (error) => this.o.log.error('event handler failed', { resource: resource.plural, error }),
     });
@@ -107,7 +175,13 @@ export class Controller {
       this.o.log.debug('event', { resource: resource.plural, type, object: Store.keyOf(object) });
     });
     informer.start();
-    this.informers.push(informer);
+    this.informers.set(kind, informer);
+    return informer;
+  }
+
+  private gatewayVerifiable(readable: boolean): void {
+    this.view.capabilities.gatewayUnverified = readable ? undefined : true;
+    this.enqueueAll();
   }
 
   /** Starts or stops writing (leader election decides; standalone always writes). */
@@ -176,24 +250,31 @@ export class Controller {
     if (api) await this.executor.execute(api, { type: 'event', eventType: 'Warning', reason: 'ReconcileFailed', message }).catch(() => {});
   }
 
-  /** Liveness: every watch is connected or recovering within bounds. */
-  healthy(): { ok: boolean; detail?: string } {
-    const stuck = this.informers.filter((i) => !i.healthy()).map((i) => i.name);
-    return stuck.length ? { ok: false, detail: `watches stuck: ${stuck.join(', ')}` } : { ok: true };
+  private allInformers(): Informer[] {
+    return [...(this.crds?.informers ?? []), ...this.informers.values()];
   }
 
-  /** Readiness: every cache has synced. */
+  /** Liveness: the API server answered within the silence limit, every watch connected or recovering. */
+  healthy(now = Date.now()): { ok: boolean; detail?: string } {
+    return liveness(this.allInformers(), this.startedAt, this.o.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS, now);
+  }
+
+  /** Readiness: every cache the operator needs has synced, and nothing it needs is forbidden. */
   ready(): { ok: boolean; detail?: string } {
-    const waiting = this.informers.filter((i) => !i.hasSynced()).map((i) => i.name);
-    if (this.informers.length === 0) return { ok: false, detail: 'starting' };
-    return waiting.length ? { ok: false, detail: `caches not synced: ${waiting.join(', ')}` } : { ok: true };
+    if (this.informers.size === 0) return { ok: false, detail: 'starting' };
+    if (!this.informers.has('exposedApis')) return { ok: false, detail: 'the ExposedAPI CRD (exposedapis.oda.tmforum.org) is not installed' };
+    const required = [...this.informers].filter(([kind]) => !OPTIONAL.has(kind)).map(([, i]) => i);
+    return readiness(required, this.allInformers());
   }
 
   /** Stops taking work, finishes what is in flight, stops the watches. */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.writing = false;
+    this.stopping = true;
     clearInterval(this.resync);
     await this.queue.shutdown({ timeoutMs });
-    await Promise.all(this.informers.map((i) => i.stop()));
+    await this.crds?.stop();
+    await this.applying;
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
   }
 }

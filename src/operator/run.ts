@@ -6,7 +6,7 @@ import type { Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Scope } from '../kube/load.js';
 import { startHealthServer, HealthServer } from '../runtime/health.js';
-import { LeaderElector } from '../runtime/leader.js';
+import { LeaderElector, LeaseForbiddenError } from '../runtime/leader.js';
 import type { Logger } from '../runtime/log.js';
 import { operatorMetrics, Registry } from '../runtime/metrics.js';
 import { Controller } from './controller.js';
@@ -19,6 +19,10 @@ export interface OperatorOptions {
   standalone: boolean;
   /** Namespace of the leader-election Lease. */
   leaseNamespace: string;
+  /** Name of the leader-election Lease; default oda-api-operator. */
+  leaseName?: string;
+  /** Liveness fails after this long without an answer from the API server. */
+  silenceLimitMs?: number;
   /** host:port for /healthz, /readyz and /metrics; undefined for none. */
   healthAddress?: string;
   concurrency?: number;
@@ -41,7 +45,18 @@ export const LEASE_NAME = 'oda-api-operator';
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
   const registry = new Registry();
   const metrics = operatorMetrics(registry);
-  const controller = new Controller({ client: o.client, settings: o.settings, scope: o.scope, log: o.log, metrics, concurrency: o.concurrency, resyncMs: o.resyncMs });
+  const controller = new Controller({
+    client: o.client,
+    settings: o.settings,
+    scope: o.scope,
+    log: o.log,
+    metrics,
+    concurrency: o.concurrency,
+    resyncMs: o.resyncMs,
+    silenceLimitMs: o.silenceLimitMs,
+  });
+  const leaseName = o.leaseName ?? LEASE_NAME;
+  const lease = `${o.leaseNamespace}/${leaseName}`;
   const health = o.healthAddress
     ? await startHealthServer({
         address: o.healthAddress,
@@ -72,14 +87,14 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     elector = new LeaderElector({
       client: o.client,
       namespace: o.leaseNamespace,
-      name: LEASE_NAME,
+      name: leaseName,
       identity,
       leaseDurationMs: o.leaseDurationMs,
       renewDeadlineMs: o.leaseDurationMs ? Math.round(o.leaseDurationMs * 0.66) : undefined,
       retryPeriodMs: o.leaseDurationMs ? Math.round(o.leaseDurationMs * 0.13) : undefined,
       log: o.log,
       onStartedLeading: () => {
-        o.log.info('became leader', { identity, lease: `${o.leaseNamespace}/${LEASE_NAME}` });
+        o.log.info('became leader', { identity, lease });
         lead(true);
       },
       onStoppedLeading: () => {
@@ -87,7 +102,15 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
         lead(false);
       },
     });
-    electing = elector.run();
+    electing = elector.run().catch((err: unknown) => {
+      // The Canvas's ClusterRole grants no Leases and its chart runs one replica: without
+      // the right to read the Lease no replica can lead with it, so run as that one replica.
+      if (!(err instanceof LeaseForbiddenError) || err.leaseEverRead) throw err;
+      o.log.warn(`no permission to use the Lease ${lease}: running as the single replica, without leader election; do not run a second replica`, {
+        error: err.message,
+      });
+      lead(true);
+    });
   }
 
   const failed = new Promise<never>((_, reject) => {

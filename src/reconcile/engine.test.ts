@@ -442,6 +442,14 @@ describe('reconcile: missing CRDs and Component', () => {
     expect(events(result)).toContain('Warning VirtualServiceCRDMissing');
   });
 
+  it('routes to the configured Gateway when Gateways may not be read, saying it could not be verified', () => {
+    const w = world();
+    w.capabilities = { ...w.capabilities, gatewayUnverified: true };
+    const result = reconcile(w.api, viewOf(w), settings, now);
+    expect(ofType(result.actions, 'apply')).toHaveLength(1);
+    expect(condition(result, 'Routed')).toMatchObject({ status: 'True', message: expect.stringContaining('the Gateway could not be verified') });
+  });
+
   it('comes back later while the Component entry is missing', () => {
     const result = reconcile(world().api, viewOf(world({ components: [] })), settings, now);
     expect(result.requeueAfterMs).toBe(5000);

@@ -67,7 +67,8 @@ export function planRouting(api: ExposedAPI, spec: ApiSpec, view: ClusterView, s
   const actions: Action[] = [];
   if (live === undefined) actions.push({ type: 'apply', object: desired, change: 'create' });
   else if (!childMatches(desired, live)) actions.push({ type: 'apply', object: desired, change: 'update' });
-  const message = `VirtualService ${namespace}/${name} routes ${where} to ${spec.implementation}:${spec.port}`;
+  const unverified = view.capabilities.gatewayUnverified ? ' (the Gateway could not be verified: no permission to read Istio Gateways)' : '';
+  const message = `VirtualService ${namespace}/${name} routes ${where}${unverified} to ${spec.implementation}:${spec.port}`;
   const plan: RoutingPlan = { actions, condition: routed('True', 'Routed', message) };
   if (live?.metadata.uid !== undefined) plan.virtualServiceUid = live.metadata.uid;
   return plan;

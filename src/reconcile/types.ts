@@ -116,6 +116,8 @@ export interface Capabilities {
   virtualServiceApiVersion?: string;
   serviceMonitorServed: boolean;
   exposedApiStatusSubresource: boolean;
+  /** Set when Istio Gateways may not be read (RBAC): routes go to the configured Gateway unverified. */
+  gatewayUnverified?: boolean;
 }
 
 /**

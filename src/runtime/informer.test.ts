@@ -406,3 +406,45 @@ test('unsubscribed handlers get no more events', async () => {
   expect(late).toEqual(['a']);
   expect(seen.map((s) => s.name)).toEqual(['a', 'b']);
 });
+
+describe('a LIST that RBAC refuses (403)', () => {
+  const refused = () => Object.assign(new Error('configmaps is forbidden: User "u" cannot list resource "configmaps"'), { status: 403 });
+
+  test('is reported once, retried quietly, and reported allowed once granted; the informer stays live', async () => {
+    const forbidden: string[] = [];
+    let permitted = 0;
+    client.lists = [refused(), refused(), refused(), page('10', [item('a', '5')])];
+    makeInformer({ onForbidden: (m) => forbidden.push(m), onPermitted: () => permitted++ });
+    informer.start();
+    await until('refused twice', () => client.listQueries.length >= 2);
+    expect(informer.forbidden()).toContain('cannot list resource "configmaps"');
+    expect(informer.hasSynced()).toBe(false);
+    expect(informer.healthy(Date.now() + 3_600_000)).toBe(true); // a refusal is an answer
+    expect(informer.lastHeard()).toBeGreaterThan(0);
+    await informer.synced;
+    expect(forbidden).toHaveLength(1);
+    expect(restartReasons).toEqual([]); // quiet: no restart reported for a refusal
+    expect(permitted).toBe(1);
+    expect(informer.forbidden()).toBeUndefined();
+    expect(store.get('ns', 'a')).toBeDefined();
+  });
+
+  test('counts as synced, with an empty store, for an optional kind', async () => {
+    client.lists = [refused()];
+    makeInformer({ optional: true });
+    informer.start();
+    await informer.synced;
+    expect(informer.hasSynced()).toBe(true);
+    expect(informer.forbidden()).toBeDefined();
+    expect(store.size).toBe(0);
+  });
+});
+
+test('passes its extra query (a fieldSelector) to LIST and WATCH', async () => {
+  client.lists = [page('10', [])];
+  makeInformer({ query: { fieldSelector: 'metadata.name=a' } });
+  informer.start();
+  await until('a watch', () => client.watches.length === 1);
+  expect(client.listQueries[0]).toMatchObject({ fieldSelector: 'metadata.name=a' });
+  expect(client.current.query).toMatchObject({ fieldSelector: 'metadata.name=a' });
+});

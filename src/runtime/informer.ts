@@ -4,7 +4,7 @@
 // really changed; back off with jitter on errors and never give up; restart a watch
 // that has gone silent. This fixes what client-node 1.x's informer gets wrong (stops
 // on network errors, hangs on dead connections, re-reports every object on relist).
-import type { KubeClient } from '../kube/client.js';
+import type { KubeClient, Query } from '../kube/client.js';
 import { Store } from '../kube/store.js';
 import type { KubeObject } from '../reconcile/types.js';
 import { backoffDelay, backoffOptions, type BackoffOptions } from './backoff.js';
@@ -33,6 +33,17 @@ export interface InformerOptions<T extends KubeObject> {
   onRestart?: (reason: RestartReason, error?: unknown) => void;
   /** A throwing handler must not break the informer: its error goes here (default: console.error). */
   onHandlerError?: (error: unknown) => void;
+  /** Extra query for LIST and WATCH, e.g. a fieldSelector (RBAC resourceNames need one). */
+  query?: Query;
+  /**
+   * A kind the caller can do without: when RBAC forbids listing it, the informer counts
+   * as synced (with an empty store) instead of holding up the start.
+   */
+  optional?: boolean;
+  /** Called once when the API server starts refusing (403) the LIST, with its message; retries then go on quietly. */
+  onForbidden?: (message: string) => void;
+  /** Called once when a refused LIST is allowed again. */
+  onPermitted?: () => void;
 }
 
 interface ObjectList<T> {
@@ -65,6 +76,7 @@ export class WatchStatusError extends Error {
 
 export class Informer<T extends KubeObject = KubeObject> {
   readonly name: string;
+  readonly path: string;
   /** Resolves after the first successful LIST has filled the store (never rejects). */
   readonly synced: Promise<void>;
   private readonly handlers = new Set<Handler<T>>();
@@ -83,9 +95,12 @@ export class Informer<T extends KubeObject = KubeObject> {
   private running: Promise<void> | undefined;
   private restartCount = 0;
   private relistCount = 0;
+  private forbiddenMessage: string | undefined;
+  private lastAnswer = 0;
 
   constructor(private readonly options: InformerOptions<T>) {
     this.name = options.name;
+    this.path = options.path;
     this.timeoutSeconds = options.timeoutSeconds ?? 300;
     this.silenceMs = options.silenceMs ?? (this.timeoutSeconds * 1.2 + 60) * 1000;
     this.unhealthyAfterMs = options.unhealthyAfterMs ?? 120_000;
@@ -131,7 +146,19 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** False when the watch is stuck: silent past the watchdog, or failing to reconnect for too long. */
   healthy(now = Date.now()): boolean {
     if (this.connected) return now - this.lastActivity <= this.silenceMs;
+    // A refusal is an answer: restarting the process would not grant the permission.
+    if (this.forbiddenMessage !== undefined) return true;
     return this.failingSince === undefined || now - this.failingSince <= this.unhealthyAfterMs;
+  }
+
+  /** The API server's message while it refuses (403) the LIST; undefined when allowed. */
+  forbidden(): string | undefined {
+    return this.forbiddenMessage;
+  }
+
+  /** When the API server last answered anything (a page, a watch, an event, a bookmark, an error status); 0 before. */
+  lastHeard(): number {
+    return this.lastAnswer;
   }
 
   private async run(): Promise<void> {
@@ -143,7 +170,9 @@ export class Informer<T extends KubeObject = KubeObject> {
           if (this.stopped) return;
           mustList = false;
         } catch (error) {
-          await this.restartAfter('error', error);
+          if (statusOf(error) !== undefined) this.heard();
+          if (statusOf(error) === 403) await this.refused(error as Error);
+          else await this.restartAfter('error', error);
           continue;
         }
       }
@@ -180,6 +209,34 @@ export class Informer<T extends KubeObject = KubeObject> {
     await this.pause(backoffDelay(this.failures, this.backoff));
   }
 
+  /**
+   * RBAC refused the LIST: reported once, then retried quietly with backoff (a grant
+   * takes effect without a restart). An optional kind counts as synced meanwhile.
+   */
+  private async refused(error: Error): Promise<void> {
+    if (this.forbiddenMessage === undefined) {
+      this.forbiddenMessage = error.message;
+      this.options.onForbidden?.(error.message);
+    }
+    if (this.options.optional && !this.isSynced) {
+      this.isSynced = true;
+      this.markSynced();
+    }
+    this.restartCount++;
+    this.failures++;
+    await this.pause(backoffDelay(this.failures, this.backoff));
+  }
+
+  private permitted(): void {
+    if (this.forbiddenMessage === undefined) return;
+    this.forbiddenMessage = undefined;
+    this.options.onPermitted?.();
+  }
+
+  private heard(): void {
+    this.lastAnswer = Date.now();
+  }
+
   /** Waits ms, or less if stop() is called. */
   private pause(ms: number): Promise<void> {
     const signal = this.stopSignal.signal;
@@ -200,6 +257,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.failures = 0;
     this.failingSince = undefined;
     this.lastActivity = Date.now();
+    this.heard();
   }
 
   /** Lists every page, replaces the store and reports the differences with what it held. */
@@ -208,7 +266,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     let page: ObjectList<T>;
     let next: string | undefined;
     do {
-      page = await this.options.client.get<ObjectList<T>>(this.options.path, { limit: PAGE_SIZE, continue: next });
+      page = await this.options.client.get<ObjectList<T>>(this.options.path, { ...this.options.query, limit: PAGE_SIZE, continue: next });
+      this.heard();
       const kind = page.kind?.replace(/List$/, '');
       for (const item of page.items) items.push({ ...item, apiVersion: item.apiVersion ?? page.apiVersion, kind: item.kind ?? kind });
       next = page.metadata.continue || undefined;
@@ -228,6 +287,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       if (!old) this.emit('added', item);
       else if (old.metadata.resourceVersion !== item.metadata.resourceVersion) this.emit('updated', item, old);
     }
+    this.permitted();
     if (!this.isSynced) {
       this.isSynced = true;
       this.markSynced();
@@ -257,6 +317,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
       const onEvent = (type: string, object: Record<string, unknown>): void => {
         if (ended) return;
+        this.heard();
         if (type === 'ERROR') {
           const status = object as { code?: number; message?: string };
           const error = new WatchStatusError(status.code, `watch of ${this.name} failed: ${status.message ?? JSON.stringify(object)}`);
@@ -284,6 +345,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       };
 
       const query = {
+        ...this.options.query,
         resourceVersion: this.lastResourceVersion,
         allowWatchBookmarks: true,
         timeoutSeconds: Math.floor(this.timeoutSeconds * (1 + 0.2 * Math.random())),
@@ -296,6 +358,7 @@ export class Informer<T extends KubeObject = KubeObject> {
             // client-node resolves once the response has started: the watch is connected.
             this.connected = true;
             this.lastActivity = Date.now();
+            this.heard();
           }
         },
         (error: unknown) => end({ kind: 'failed', error }),
@@ -342,9 +405,14 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 }
 
+/** The HTTP status of an error the API server answered with (our ApiError or client-node's). */
+function statusOf(error: unknown): number | undefined {
+  const e = error as { status?: number; statusCode?: number; code?: unknown } | undefined;
+  return e?.status ?? e?.statusCode ?? (typeof e?.code === 'number' ? e.code : undefined);
+}
+
 function isGone(error: unknown): boolean {
-  const e = error as { status?: number; statusCode?: number } | undefined;
-  return e?.status === 410 || e?.statusCode === 410;
+  return statusOf(error) === 410;
 }
 
 function isTimeout(error: unknown): boolean {

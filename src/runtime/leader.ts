@@ -43,7 +43,15 @@ interface Lease {
 const JITTER = 0.2;
 
 /** RBAC does not let us use the Lease: retrying cannot help, the user must act. */
-export class LeaseForbiddenError extends Error {}
+export class LeaseForbiddenError extends Error {
+  constructor(
+    message: string,
+    /** Whether the Lease was ever read: if not, no replica of ours can have led with it. */
+    readonly leaseEverRead = false,
+  ) {
+    super(message);
+  }
+}
 
 export class LeaderElector {
   private readonly client: Pick<KubeClient, 'request'>;
@@ -162,6 +170,7 @@ export class LeaderElector {
         throw new LeaseForbiddenError(
           `leader election on ${this.where} is forbidden (403): ${err.message}; ` +
             `grant get, create and update on leases.coordination.k8s.io in namespace ${this.namespace}, or run with --standalone`,
+          this.observed !== undefined,
         );
       }
       this.reportProblem(err as Error);

@@ -16,10 +16,10 @@ export const kubeconfigPath = (): string => {
 
 export const adminClient = (): KubeClient => KubeClient.load({ kubeconfig: kubeconfigPath() });
 
-/** A client authenticating with a bearer token (e.g. a ServiceAccount's) instead of the admin cert. */
-export function tokenClient(token: string): KubeClient {
-  const admin = new KubeConfig();
-  admin.loadFromFile(kubeconfigPath());
+/** A client authenticating with a bearer token (e.g. a ServiceAccount's) instead of the admin cert; of the run's cluster unless given another's config. */
+export function tokenClient(token: string, of?: KubeConfig): KubeClient {
+  const admin = of ?? new KubeConfig();
+  if (!of) admin.loadFromFile(kubeconfigPath());
   const cluster = admin.getCurrentCluster()!;
   const config = new KubeConfig();
   config.loadFromOptions({
@@ -32,16 +32,31 @@ export function tokenClient(token: string): KubeClient {
 }
 
 /** Writes a kubeconfig that authenticates with a bearer token (e.g. a ServiceAccount's); returns its path. */
-export function writeTokenKubeconfig(token: string): string {
+export function writeTokenKubeconfig(token: string, of?: KubeConfig): string {
   const file = join(mkdtempSync(join(tmpdir(), 'oda-api-kc-')), 'kubeconfig');
-  writeFileSync(file, tokenClient(token).config.exportConfig());
+  writeFileSync(file, tokenClient(token, of).config.exportConfig());
   return file;
 }
 
 /** Creates a ServiceAccount bound to a new ClusterRole with these rules; returns a kubeconfig for it. */
 export async function serviceAccountWithRules(client: KubeClient, namespace: string, rules: object[]): Promise<string> {
+  return (await newServiceAccount(client, namespace, rules)).kubeconfig;
+}
+
+/** A new ServiceAccount bound to a new ClusterRole with these rules: its name and a kubeconfig with its token. */
+export async function newServiceAccount(client: KubeClient, namespace: string, rules: object[]): Promise<{ name: string; kubeconfig: string }> {
   const name = uniqueName('sa');
   await client.request('POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } } });
+  await grantClusterRules(client, namespace, name, rules);
+  const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+  });
+  return { name, kubeconfig: writeTokenKubeconfig(token.status.token, client.config) };
+}
+
+/** Binds a ServiceAccount to a new ClusterRole with these rules (on top of what it has). */
+export async function grantClusterRules(client: KubeClient, namespace: string, serviceAccount: string, rules: object[]): Promise<void> {
+  const name = uniqueName(serviceAccount);
   await client.request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
     body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules },
   });
@@ -51,13 +66,9 @@ export async function serviceAccountWithRules(client: KubeClient, namespace: str
       kind: 'ClusterRoleBinding',
       metadata: { name },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
     },
   });
-  const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, {
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-  });
-  return writeTokenKubeconfig(token.status.token);
 }
 
 export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -193,6 +204,10 @@ export interface PrivateControlPlane {
   client: KubeClient;
   /** Stops the API server (etcd keeps its data), waits downMs, starts it again and waits until ready. */
   restartApiServer(downMs?: number): Promise<void>;
+  /** Freezes the whole control plane (SIGSTOP): connections stay open and nothing answers, as in a hung API server. */
+  freeze(): void;
+  /** Lets a frozen control plane run again (SIGCONT). */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -229,6 +244,15 @@ export async function startPrivateControlPlane(crds?: string | false): Promise<P
       await new Promise((r) => setTimeout(r, downMs));
       await control('start');
     },
-    stop: () => down(dir),
+    freeze: () => process.kill(state.pid, 'SIGSTOP'),
+    thaw: () => process.kill(state.pid, 'SIGCONT'),
+    async stop() {
+      try {
+        process.kill(state.pid, 'SIGCONT'); // a frozen process would not act on the SIGTERM of down()
+      } catch {
+        // already gone
+      }
+      await down(dir);
+    },
   };
 }
