@@ -27,10 +27,8 @@ export async function kopfMain(argv: readonly string[]): Promise<void> {
   for (const note of plan.notes) log?.info(note.message, note.fields);
   const pod = ownPod(process.env, hostname());
   const stopWatchingPod = pod && log ? stopOnPodDeletion(pod, log) : undefined;
-  // The chart sets no POD_NAMESPACE and its -n list has globs: keep the Lease in our own namespace.
-  const lease = pod ? ['--lease-namespace', pod.namespace] : [];
   try {
-    await execute({ dir: import.meta.url, args: ['watch', ...plan.watchArgs, ...lease] });
+    await execute({ dir: import.meta.url, args: ['watch', ...plan.watchArgs] });
   } finally {
     stopWatchingPod?.();
   }
