@@ -1,7 +1,7 @@
 // The ClusterView the engine reads, answered from stores. Derived data that is costly
 // to compute (the gateway Service, the route table) is cached until a store changes.
 import type { ClusterView, EndpointSlice, ExposedAPI, KubeObject, Pod, Route, Service, Settings } from '../reconcile/types.js';
-import { parseGatewaySetting, pickGatewayService, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, controlledByAnExposedAPI } from '../reconcile/index.js';
+import { parseGatewaySetting, pickGatewayService, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, controlledByAnExposedAPI, withServing } from '../reconcile/index.js';
 import type { Discovered } from './discovery.js';
 import { Store } from './store.js';
 
@@ -75,8 +75,9 @@ export class StoreView implements ClusterView {
       () => [
         ...s.exposedApis.list().flatMap((api) => {
           const own = memo(api, () => [routeOfExposedAPI(api, settings) ?? []].flat());
-          // Not memoised: what an invalid API still holds depends on its VirtualService too.
-          return own.length > 0 ? own : routesKeptFor(api, s.virtualServices.get(api.metadata.namespace ?? '', api.metadata.name));
+          // Not memoised: whether the route is served, and what an invalid API still holds, depend on its VirtualService too.
+          const vs = s.virtualServices.get(api.metadata.namespace ?? '', api.metadata.name);
+          return own.length > 0 ? own.map((r) => withServing(r, api, vs)) : routesKeptFor(api, vs);
         }),
         ...s.virtualServices.list().flatMap((vs) => memo(vs, () => (controlledByAnExposedAPI(vs) ? [] : routesOfVirtualService(vs)))),
       ],

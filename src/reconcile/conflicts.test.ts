@@ -49,7 +49,7 @@ describe('routesOfVirtualService', () => {
     },
     spec,
   });
-  const owner = { kind: 'VirtualService', namespace: 'apps', name: 'legacy', creationTimestamp: '2024-01-01T00:00:00Z' };
+  const owner = { kind: 'VirtualService', namespace: 'apps', name: 'legacy', creationTimestamp: '2024-01-01T00:00:00Z', serving: true };
 
   it('has one route per prefix, gateways resolved in its namespace, mesh left out', () => {
     const spec = {
@@ -117,6 +117,14 @@ describe('findConflict', () => {
     const b = route('b', '2025-01-01T00:00:00Z');
     expect(findConflict(b, [a])).toBe(a);
     expect(findConflict(a, [b])).toBeUndefined();
+  });
+
+  it('lets the route already served win a creation-time tie, whatever the names', () => {
+    const a = route('a', '2025-01-01T00:00:00Z');
+    const served = route('b', '2025-01-01T00:00:00Z');
+    served.owner.serving = true;
+    expect(findConflict(a, [a, served])).toBe(served);
+    expect(findConflict(served, [a, served])).toBeUndefined();
   });
 
   it('is no conflict with an older copy of its own route', () => {
@@ -343,7 +351,7 @@ describe('routesKeptFor', () => {
 
   it('an invalid API still holds the route its kept VirtualService serves', () => {
     expect(routesKeptFor(api, vs)).toEqual([
-      { owner: { kind: 'ExposedAPI', namespace: 'components', name: 'prd', creationTimestamp: '2025-01-01T00:00:00Z' }, gateways: ['components/component-gateway'], hosts: ['*'], pathPrefix: '/api' },
+      { owner: { kind: 'ExposedAPI', namespace: 'components', name: 'prd', creationTimestamp: '2025-01-01T00:00:00Z', serving: true }, gateways: ['components/component-gateway'], hosts: ['*'], pathPrefix: '/api' },
     ]);
   });
 

@@ -1,7 +1,7 @@
 // Route conflicts. Two routes on the same listener (ingress workload, port, host) whose
 // path prefixes overlap would silently shadow each other in Istio, which merges them and
 // tries them in an order the user does not control. The earlier one (creation time, then
-// namespace/name) keeps the route; the later one is not routed until the conflict is gone.
+// the one already served, then namespace/name) keeps the route; the later one is not routed until the conflict is gone.
 
 import type { ExposedAPI, KubeObject, Route, Settings } from './types.js';
 import { EXPOSED_API_KIND } from './constants.js';
@@ -13,6 +13,12 @@ import { routeHosts } from './virtualservice.js';
 
 /** Istio's reserved gateway name for sidecars: not a gateway route. */
 const MESH = 'mesh';
+
+/** The API's route marked as served when its own VirtualService already serves that path. */
+export function withServing(route: Route, api: ExposedAPI, vs: KubeObject | undefined): Route {
+  const serving = vs !== undefined && controlledBy(vs, api) && routesServed(vs, route.owner).some((r) => r.pathPrefix === route.pathPrefix);
+  return serving ? { ...route, owner: { ...route.owner, serving } } : route;
+}
 
 /** The route an ExposedAPI asks for; none while its spec is invalid or it is being deleted. */
 export function routeOfExposedAPI(api: ExposedAPI, settings: Settings): Route | undefined {
@@ -46,7 +52,7 @@ function prefixesOf(http: unknown): string[] {
  */
 export function routesOfVirtualService(vs: KubeObject): Route[] {
   if (controlledByAnExposedAPI(vs)) return [];
-  const owner = { kind: 'VirtualService' as const, namespace: apiNamespace(vs), name: vs.metadata.name, creationTimestamp: vs.metadata.creationTimestamp ?? '' };
+  const owner = { kind: 'VirtualService' as const, namespace: apiNamespace(vs), name: vs.metadata.name, creationTimestamp: vs.metadata.creationTimestamp ?? '', serving: true };
   return routesServed(vs, owner);
 }
 
@@ -56,7 +62,7 @@ export function routesOfVirtualService(vs: KubeObject): Route[] {
  */
 export function routesKeptFor(api: ExposedAPI, vs: KubeObject | undefined): Route[] {
   if (vs === undefined || !controlledBy(vs, api) || api.metadata.deletionTimestamp || !('issues' in parseSpec(api))) return [];
-  const owner = { kind: 'ExposedAPI' as const, namespace: apiNamespace(api), name: api.metadata.name, creationTimestamp: api.metadata.creationTimestamp ?? '' };
+  const owner = { kind: 'ExposedAPI' as const, namespace: apiNamespace(api), name: api.metadata.name, creationTimestamp: api.metadata.creationTimestamp ?? '', serving: true };
   return routesServed(vs, owner);
 }
 
@@ -97,12 +103,16 @@ const createdAt = (r: Route): number => {
 };
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Total order on route owners: creation time, then namespace, name and kind. */
+/**
+ * Total order on route owners: creation time, then the one already served (two APIs created
+ * in the same second must not swap a live route), then namespace, name and kind.
+ */
 export function compareRoutes(a: Route, b: Route): number {
   const ta = createdAt(a);
   const tb = createdAt(b);
   return (
     (ta === tb ? 0 : ta < tb ? -1 : 1) ||
+    Number(b.owner.serving === true) - Number(a.owner.serving === true) ||
     byText(a.owner.namespace, b.owner.namespace) ||
     byText(a.owner.name, b.owner.name) ||
     byText(a.owner.kind, b.owner.kind)

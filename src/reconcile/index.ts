@@ -21,7 +21,7 @@ export { desiredVirtualService, routeHosts } from './virtualservice.js';
 export { desiredServiceMonitor, isMetricsApi, parseMetricsMode, type Problem } from './metrics.js';
 export { desiredPodAnnotations, podAnnotationPatch, type AnnotationMode } from './pod-annotations.js';
 export { controlledBy, controlledByAnExposedAPI, controllerOf } from './ownership.js';
-export { compareRoutes, findConflict, prefixesOverlap, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, routesOverlap } from './conflicts.js';
+export { compareRoutes, findConflict, prefixesOverlap, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, routesOverlap, withServing } from './conflicts.js';
 export { CONDITION_TYPES, conditionsFor, conditionsWith, transitionEvents, type ConditionInput, type ConditionType } from './conditions.js';
 export { componentRollup, parentComponentName, type RollupEntry } from './component.js';
 export { desiredApiStatus, desiredStatus, statusChanged } from './status.js';

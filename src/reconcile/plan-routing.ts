@@ -6,7 +6,7 @@ import type { Action, ClusterView, ExposedAPI, Route, Settings } from './types.j
 import type { ApiSpec } from './spec.js';
 import type { ConditionInput } from './conditions.js';
 import { VIRTUAL_SERVICE_KIND } from './constants.js';
-import { describeRouteOwner, findConflict, routeOfExposedAPI } from './conflicts.js';
+import { describeRouteOwner, findConflict, routeOfExposedAPI, withServing } from './conflicts.js';
 import { childMatches } from './match.js';
 import { apiNamespace, controlledBy } from './ownership.js';
 import { desiredVirtualService, routeHosts } from './virtualservice.js';
@@ -50,7 +50,8 @@ export function planRouting(api: ExposedAPI, spec: ApiSpec, view: ClusterView, s
   const ours = live !== undefined && controlledBy(live, api);
   const where = `${routeHosts(spec, settings).join(', ')} ${spec.path} on gateway ${settings.gateway}`;
 
-  const route = routeOfExposedAPI(api, settings);
+  const asked = routeOfExposedAPI(api, settings);
+  const route = asked && withServing(asked, api, live);
   const winner = route && findConflict(route, view.routes(), (ns, n) => view.gateway(ns, n));
   if (route && winner) {
     // The loser must not keep a VirtualService shadowing (or shadowed by) the winner.

@@ -92,7 +92,14 @@ export interface Pod extends KubeObject {
 /** A route some object holds on a gateway: used to find conflicts. */
 export interface Route {
   /** Who holds it: an ExposedAPI, or a VirtualService not managed by us. */
-  owner: { kind: 'ExposedAPI' | 'VirtualService'; namespace: string; name: string; creationTimestamp: string };
+  owner: {
+    kind: 'ExposedAPI' | 'VirtualService';
+    namespace: string;
+    name: string;
+    creationTimestamp: string;
+    /** A VirtualService serves this route now: it wins a tie in creation time (timestamps have whole seconds). */
+    serving?: boolean;
+  };
   gateways: string[];
   hosts: string[];
   pathPrefix: string;
