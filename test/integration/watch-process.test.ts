@@ -59,8 +59,9 @@ describe('on the shared control plane', () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     await createApi(client, ns, 'probe');
     await waitFor('routed', routed(client, ns, 'probe'));
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/^oda_api_reconciles_total\{result="success"\} [1-9]/m);
+    // The counter moves when the reconcile returns, just after its last write (the status) is visible.
+    let metrics = '';
+    await waitFor('a successful reconcile counted', async () => /^oda_api_reconciles_total\{result="success"\} [1-9]/m.test((metrics = await (await fetch(`${url}/metrics`)).text())));
     expect(metrics).toMatch(/^oda_api_leader 1$/m);
     expect(metrics).toMatch(/^oda_api_managed_apis 1$/m);
 
