@@ -6,6 +6,7 @@
 //   node scripts/cluster.mjs crds <kubeconfig> install the CRDs (ODA_API_TEST_CRDS_DIR overrides the folder)
 // Also imported by test/support/global-setup.mjs, so tests and people start it the same way.
 import { spawn, spawnSync } from 'node:child_process';
+import { goBuild } from './go-build.mjs';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,35 +43,13 @@ export async function build({ quiet = false } = {}) {
     '-X k8s.io/component-base/version.gitMajor=1',
     '-X k8s.io/component-base/version.gitMinor=36',
   ].join(' ');
-  const started = Date.now();
-  const seconds = () => Math.round((Date.now() - started) / 1000);
-  const child = spawn('go', ['build', '-v', `-ldflags=${ldflags}`, '-o', binary, '.'], {
-    cwd: sourceDir,
-    env: { ...process.env, CGO_ENABLED: '0' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let compiled = 0;
-  let downloaded = 0;
-  const errors = [];
-  let rest = '';
-  child.stderr.on('data', (chunk) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop();
-    for (const line of lines) {
-      if (line.startsWith('go: downloading')) downloaded++; // one per module: hundreds of lines
-      else if (/^[\w.-]+(\/[\w.~+-]+)*$/.test(line)) compiled++; // a package path: one compiled
-      else if (line.trim()) errors.push(line);
-    }
-  });
-  const ticker = setInterval(() => say(`  ${downloaded} modules downloaded, ${compiled} packages compiled, ${seconds()}s`), 15_000);
-  const code = await new Promise((done) => child.on('close', done));
-  clearInterval(ticker);
-  if (rest.trim()) errors.push(rest);
-  if (code !== 0) {
-    console.error(errors.slice(-30).join('\n'));
+  let built;
+  try {
+    built = await goBuild(['build', '-v', `-ldflags=${ldflags}`, '-o', binary, '.'], { cwd: sourceDir, say });
+  } catch {
     throw new ClusterError('building the local control plane failed (see the Go errors above)');
   }
-  say(`built in ${seconds()}s${compiled ? ` (${compiled} packages compiled)` : ''}`);
+  say(`built in ${built.seconds}s${built.compiled ? ` (${built.compiled} packages compiled)` : ''}`);
   return binary;
 }
 

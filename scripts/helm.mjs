@@ -3,7 +3,8 @@
 //   node scripts/helm.mjs build     build it (cached under .tools/helm/<version>/)
 //   node scripts/helm.mjs path      print where the binary is (exit 1 if it is not built)
 // Also imported by the chart tests, so tests and people find the same binary.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { goBuild } from './go-build.mjs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,36 +27,18 @@ export async function build({ quiet = false } = {}) {
   const say = (line) => quiet || console.error(line);
   say(`building helm ${HELM_VERSION} from Go modules (the first build takes several minutes)...`);
   mkdirSync(binDir, { recursive: true });
-  const started = Date.now();
-  const seconds = () => Math.round((Date.now() - started) / 1000);
   const ldflags = `-s -w -X helm.sh/helm/v4/internal/version.version=${HELM_VERSION}`;
-  const child = spawn('go', ['install', '-v', `-ldflags=${ldflags}`, `helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`], {
-    cwd: root,
-    env: { ...process.env, CGO_ENABLED: '0', GOBIN: binDir, GOFLAGS: '-mod=mod -buildvcs=false' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let compiled = 0;
-  let downloaded = 0;
-  const errors = [];
-  let rest = '';
-  child.stderr.on('data', (chunk) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop();
-    for (const line of lines) {
-      if (line.startsWith('go: downloading')) downloaded++;
-      else if (/^[\w.-]+(\/[\w.~+-]+)*$/.test(line)) compiled++; // `go install -v` names each package it compiles
-      else if (line.trim()) errors.push(line);
-    }
-  });
-  const ticker = setInterval(() => say(`  ${downloaded} modules downloaded, ${compiled} packages compiled, ${seconds()}s`), 15_000);
-  const code = await new Promise((done) => child.on('close', done));
-  clearInterval(ticker);
-  if (rest.trim()) errors.push(rest);
-  if (code !== 0) {
-    console.error(errors.slice(-30).join('\n'));
+  let built;
+  try {
+    built = await goBuild(['install', '-v', `-ldflags=${ldflags}`, `helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`], {
+      cwd: root,
+      env: { GOBIN: binDir, GOFLAGS: '-mod=mod -buildvcs=false' },
+      say,
+    });
+  } catch {
     throw new HelmError('building helm failed (see the Go errors above)');
   }
-  say(`built helm ${HELM_VERSION} in ${seconds()}s${compiled ? ` (${compiled} packages compiled)` : ''}: ${binary}`);
+  say(`built helm ${HELM_VERSION} in ${built.seconds}s${built.compiled ? ` (${built.compiled} packages compiled)` : ''}: ${binary}`);
   return binary;
 }
 

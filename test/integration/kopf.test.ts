@@ -2,7 +2,7 @@
 //   /bin/sh -c "kopf run $COMPONENT_NAMESPACES_CLI --verbose /apiOperatorIstio.py"
 // with the chart's ConfigMap as the environment, in its own PID namespace (the shell is
 // PID 1, as in the container), against the real control plane.
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,14 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, setPodReady, waitFor } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi, serviceMonitors, virtualServices } from '../support/canvas.js';
+import { captured, type Captured } from '../support/process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CANVAS_COMMAND = 'kopf run $COMPONENT_NAMESPACES_CLI --verbose /apiOperatorIstio.py';
 
-interface Container {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
+interface Container extends Captured {
   /** The host pid of the container's PID 1 (the shell), where the kubelet sends SIGTERM. */
   pid1: () => number;
 }
@@ -34,12 +32,9 @@ function container(command: string, env: Record<string, string>): Container {
     cwd: mkdtempSync(join(tmpdir(), 'kopf-cwd-')),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const { output, exited } = captured(child);
   const pid1 = () => Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
-  return { child, output: () => out, exited, pid1 };
+  return { child, output, exited, pid1 };
 }
 
 function kopf(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

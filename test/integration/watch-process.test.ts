@@ -1,20 +1,17 @@
 // `kubectl oda-api watch` as a process, the way it runs in a Pod or on a laptop: health
 // endpoints, SIGTERM, two replicas with leader election and failover, and an API server
 // restart mid-run (on a private control plane, so other tests are not disturbed).
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, createNamespace, createService, deleteNamespace, kubeconfigPath, usePrivateControlPlane, waitFor } from '../support/cluster.js';
 import { createApi, createGateway, getApi } from '../support/canvas.js';
+import { captured, type Captured } from '../support/process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-interface Operator {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+type Operator = Captured;
 
 function watch(args: string[], kubeconfig = kubeconfigPath()): Operator {
   const { NODE_ENV: _jest, ...env } = process.env;
@@ -22,11 +19,8 @@ function watch(args: string[], kubeconfig = kubeconfigPath()): Operator {
     env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
+  const { output, exited } = captured(child);
+  return { child, output, exited };
 }
 
 const logged = (op: Operator, msg: string) => async () => op.output().split('\n').some((l) => l.includes(`"msg":"${msg}"`));

@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../src/kube/client.js';
 import { helmBinary } from '../../scripts/helm.mjs';
 import { kubeconfigPath, writeTokenKubeconfig } from './cluster.js';
+import { captured, type Captured } from './process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chartDir = join(root, 'charts', 'kubectl-oda-api');
@@ -54,11 +55,7 @@ export function parseObjects(yaml: string): KubernetesObject[] {
     .filter((o): o is KubernetesObject => !!o);
 }
 
-export interface Container {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+export type Container = Captured;
 
 /**
  * Starts the Deployment's first container as the kubelet would for a pod named podName: the
@@ -94,11 +91,8 @@ export async function startContainer(client: KubeClient, deployment: V1Deploymen
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
+  const { output, exited } = captured(child);
+  return { child, output, exited };
 }
 
 async function containerEnv(client: KubeClient, namespace: string, container: V1Container, podName: string): Promise<Record<string, string>> {

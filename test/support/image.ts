@@ -2,11 +2,12 @@
 // test process), unpacked into a root filesystem, and run the way a container runtime runs
 // it: the config's entrypoint, user and environment, chrooted, with the ServiceAccount
 // files where Kubernetes mounts them.
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captured, type Captured } from './process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SERVICE_ACCOUNT_DIR = 'var/run/secrets/kubernetes.io/serviceaccount';
@@ -72,11 +73,7 @@ export function mountServiceAccount(image: UnpackedImage, files: { token?: strin
   }
 }
 
-export interface Container {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+export type Container = Captured;
 
 /** Runs the image's entrypoint with args (or its Cmd) as its user, chrooted; env adds to the config's Env. */
 export function runImage(image: UnpackedImage, args: string[] | undefined, env: Record<string, string> = {}): Container {
@@ -89,9 +86,6 @@ export function runImage(image: UnpackedImage, args: string[] | undefined, env: 
     env: { ...environment, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
+  const { output, exited } = captured(child);
+  return { child, output, exited };
 }

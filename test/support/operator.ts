@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captured } from './process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -33,18 +34,15 @@ export function startWatch(args: string[], kubeconfig: string, env: Record<strin
     env: { ...inherited, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const { output, exited } = captured(child);
   const lines = () =>
-    out
+    output()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as LogLine);
   return {
     child,
-    output: () => out,
+    output,
     lines,
     logged: (text) => lines().filter((l) => l.msg.includes(text)),
     exited,
