@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, setPodReady, uniqueName, waitFor } from '../support/cluster.js';
 import { components, createApi, getApi, getVs, virtualServices } from '../support/canvas.js';
-import { chartDir, helm, startContainer, type Container } from '../support/helm.js';
+import { chartDir, helm, removeUnpackedImage, startContainer, type Container } from '../support/helm.js';
 
 const gatewayPath = (ns: string) => `/apis/networking.istio.io/v1/namespaces/${ns}/gateways/component-gateway`;
 const IP = '192.0.2.77';
@@ -37,6 +37,7 @@ afterAll(async () => {
   for (const c of running) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   if (canvas) await helm(['uninstall', release, '--namespace', canvas, '--ignore-not-found']);
   for (const ns of [canvas, comps]) if (ns) await deleteNamespace(client, ns);
+  removeUnpackedImage();
 });
 
 async function leftByTheCanvas() {
@@ -101,6 +102,8 @@ const coreApi = async () =>
 
 async function start(podName: string): Promise<Container> {
   const container = await startContainer(client, await getDeployment(), podName);
+  // CI passes the image it built: then the rendered command must run from it.
+  expect(container.fromImage).toBe(process.env.ODA_API_TEST_IMAGE !== undefined);
   running.push(container);
   return container;
 }

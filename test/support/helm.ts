@@ -1,8 +1,8 @@
 // The chart under test, the helm CLI the project builds (`npm run helm:build`), and running
 // a rendered Deployment's container the way the kubelet would (no kubelet here).
 import type { KubernetesObject, V1ConfigMap, V1Container, V1Deployment } from '@kubernetes/client-node';
-import { ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { helmBinary } from '../../scripts/helm.mjs';
 import { kubeconfigPath, writeTokenKubeconfig } from './cluster.js';
 import { captured, type Captured } from './process.js';
+import { runInImage, unpackImage, type UnpackedImage } from './image.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chartDir = join(root, 'charts', 'kubectl-oda-api');
@@ -55,14 +56,17 @@ export function parseObjects(yaml: string): KubernetesObject[] {
     .filter((o): o is KubernetesObject => !!o);
 }
 
-export type Container = Captured;
+/** A running container; fromImage when it runs inside the built image. */
+export interface Container extends Captured {
+  fromImage: boolean;
+}
 
 /**
  * Starts the Deployment's first container as the kubelet would for a pod named podName: the
  * ServiceAccount's token (TokenRequest), envFrom ConfigMaps read from the cluster, downward-API
- * fields, $(VAR) expansion in command and args. The command is found on bin/ (the plugin as
- * built); with ODA_API_TEST_ROOTFS it runs inside that root filesystem (an unpacked image) as
- * the pod's user instead.
+ * fields, $(VAR) expansion in command and args. With ODA_API_TEST_IMAGE (an image archive, as
+ * CI builds it) the command runs inside the image's root filesystem as the pod's user, on the
+ * image's PATH; without it, the command is found on bin/ (the plugin as built).
  */
 export async function startContainer(client: KubeClient, deployment: V1Deployment, podName: string): Promise<Container> {
   const namespace = deployment.metadata!.namespace!;
@@ -75,24 +79,35 @@ export async function startContainer(client: KubeClient, deployment: V1Deploymen
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
   });
   const kubeconfig = writeTokenKubeconfig(token.status.token);
-  const rootfs = process.env.ODA_API_TEST_ROOTFS;
-  const home = mkdtempSync(join(tmpdir(), 'oda-api-pod-'));
-  let child: ChildProcess;
-  if (rootfs) {
+  const image = unpackedImage();
+  if (image) {
+    const kubeconfigInImage = `/tmp/kubeconfig-${podName}`;
+    copyFileSync(kubeconfig, join(image.rootfs, kubeconfigInImage));
+    chmodSync(join(image.rootfs, kubeconfigInImage), 0o644); // the pod's user reads it
     const user = `${pod.securityContext?.runAsUser ?? 65532}:${pod.securityContext?.runAsGroup ?? 65532}`;
-    copyFileSync(kubeconfig, join(rootfs, 'tmp', 'kubeconfig'));
-    child = spawn('chroot', [`--userspec=${user}`, rootfs, ...argv], {
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', KUBECONFIG: '/tmp/kubeconfig', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } else {
-    child = spawn(argv[0], argv.slice(1), {
-      env: { PATH: `${join(root, 'bin')}:${process.env.PATH}`, HOME: home, KUBECONFIG: kubeconfig, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    return { ...runInImage(image, argv, { HOME: '/tmp', KUBECONFIG: kubeconfigInImage, ...env }, user), fromImage: true };
   }
+  const child = spawn(argv[0], argv.slice(1), {
+    env: { PATH: `${join(root, 'bin')}:${process.env.PATH}`, HOME: mkdtempSync(join(tmpdir(), 'oda-api-pod-')), KUBECONFIG: kubeconfig, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const { output, exited } = captured(child);
-  return { child, output, exited };
+  return { child, output, exited, fromImage: false };
+}
+
+let image: UnpackedImage | undefined;
+
+/** The image CI built, unpacked once per test file; undefined without ODA_API_TEST_IMAGE. */
+function unpackedImage(): UnpackedImage | undefined {
+  const archive = process.env.ODA_API_TEST_IMAGE;
+  if (!archive) return undefined;
+  return (image ??= unpackImage(archive));
+}
+
+/** Removes the unpacked image (call in afterAll). */
+export function removeUnpackedImage(): void {
+  image?.remove();
+  image = undefined;
 }
 
 async function containerEnv(client: KubeClient, namespace: string, container: V1Container, podName: string): Promise<Record<string, string>> {

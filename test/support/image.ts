@@ -77,12 +77,17 @@ export type Container = Captured;
 
 /** Runs the image's entrypoint with args (or its Cmd) as its user, chrooted; env adds to the config's Env. */
 export function runImage(image: UnpackedImage, args: string[] | undefined, env: Record<string, string> = {}): Container {
+  return runInImage(image, [...image.config.Entrypoint, ...(args ?? image.config.Cmd)], env);
+}
+
+/** Runs argv inside the image as user (default: the image's), found on the image's PATH; env adds to the config's Env. */
+export function runInImage(image: UnpackedImage, argv: string[], env: Record<string, string> = {}, user = image.config.User): Container {
   if (process.getuid?.() !== 0) throw new Error('running the image needs root (chroot --userspec), as CI has');
-  const [uid, gid = uid] = image.config.User.split(':');
+  const [uid, gid = uid] = user.split(':');
   const chroot = execFileSync('sh', ['-c', 'command -v chroot'], { encoding: 'utf8' }).trim();
   const environment = Object.fromEntries(image.config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-  // chroot looks the entrypoint up on the image's PATH, inside the image.
-  const child = spawn(chroot, [`--userspec=${uid}:${gid}`, image.rootfs, ...image.config.Entrypoint, ...(args ?? image.config.Cmd)], {
+  // chroot looks the command up on the image's PATH, inside the image.
+  const child = spawn(chroot, [`--userspec=${uid}:${gid}`, image.rootfs, ...argv], {
     env: { ...environment, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
