@@ -10,7 +10,7 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, setPodReady, uniqueName, waitFor } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi } from '../support/canvas.js';
 import { tarEntries, withParents } from '../../scripts/image/tar.mjs';
-import { Container, SERVICE_ACCOUNT_DIR, buildLog, imageArchive, mountServiceAccount, runImage, unpackImage, UnpackedImage } from '../support/image.js';
+import { Container, SERVICE_ACCOUNT_DIR, buildLog, imageArchive, mountServiceAccount, runImage, runInImage, unpackImage, UnpackedImage } from '../support/image.js';
 
 const RBAC_PATHS: Record<string, (ns: string, name?: string) => string> = {
   ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
@@ -145,6 +145,36 @@ test('run in-cluster style, the image converges a Canvas: URL, readiness, Compon
   }, 30_000);
   expect((await getApi(client, ns, 'api')).status?.implementation?.ready).toBe(true);
   op.child.kill('SIGTERM');
+  expect(await op.exited).toBe(0);
+  expect(op.output()).not.toMatch(/\n\s+at /);
+}, 120_000);
+
+test('image swap: the Canvas chart\'s own command line runs this operator from the image (its kopf)', async () => {
+  ns = await createNamespace(client, 'img');
+  const token = await operatorServiceAccount(ns);
+  const { ca, env } = clusterEndpoint();
+  mountServiceAccount(image, { token, 'ca.crt': ca, namespace: ns });
+  const { gateway } = await createGateway(client, ns, { ip: '192.0.2.61' });
+  await createService(client, ns, { name: 'impl' });
+  await createApi(client, ns, 'api');
+
+  // What the Canvas's api-operator-istio Deployment runs, with its ConfigMap in the environment.
+  const canvasConfigMap = {
+    LOGGING: '20',
+    COMPONENT_NAMESPACE: ns,
+    COMPONENT_NAMESPACES_CLI: `-n ${ns}`,
+    OPENMETRICS_IMPLEMENTATION: 'ServiceMonitor',
+    APIOPERATORISTIO_COMPONENTGATEWAY: gateway,
+  };
+  const op = runInImage(image, ['/bin/sh', '-c', 'kopf run $COMPONENT_NAMESPACES_CLI --verbose /apiOperatorIstio.py'], { ...env, ...canvasConfigMap });
+  running.push(op);
+  await waitFor('the URL', async () => (await getApi(client, ns, 'api')).status?.apiStatus?.url === `https://192.0.2.61/${ns}/api`, 60_000);
+  await setPodReady(client, ns, await createPod(client, ns, { app: 'impl' }), true);
+  await waitFor('ready', async () => (await getApi(client, ns, 'api')).status?.implementation?.ready === true, 30_000);
+  expect(op.output().match(/apiOperatorIstio\.py/g)).toHaveLength(1); // the replaced script, said once
+  // dash does not exec the last command of `sh -c`: the operator is the shell's child (docs/kopf.md).
+  const operatorPid = Number(readFileSync(`/proc/${op.child.pid}/task/${op.child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  process.kill(operatorPid, 'SIGTERM');
   expect(await op.exited).toBe(0);
   expect(op.output()).not.toMatch(/\n\s+at /);
 }, 120_000);
