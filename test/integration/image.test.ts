@@ -7,18 +7,10 @@ import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifests } from '../../src/deploy/manifests.js';
 import type { KubeClient } from '../../src/kube/client.js';
-import { adminClient, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, setPodReady, uniqueName, waitFor } from '../support/cluster.js';
+import { adminClient, RBAC_COLLECTIONS, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, setPodReady, uniqueName, waitFor } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi } from '../support/canvas.js';
 import { tarEntries, withParents } from '../../scripts/image/tar.mjs';
 import { Container, SERVICE_ACCOUNT_DIR, buildLog, imageArchive, mountServiceAccount, runImage, runInImage, unpackImage, UnpackedImage } from '../support/image.js';
-
-const RBAC_PATHS: Record<string, (ns: string, name?: string) => string> = {
-  ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
-  ClusterRole: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-  ClusterRoleBinding: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-  Role: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`,
-  RoleBinding: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
-};
 
 let client: KubeClient;
 let image: UnpackedImage;
@@ -33,7 +25,7 @@ beforeAll(() => {
 afterAll(async () => {
   image?.remove();
   if (clusterRole) {
-    for (const kind of ['ClusterRoleBinding', 'ClusterRole']) await client.request('DELETE', `${RBAC_PATHS[kind]('')}/${clusterRole}`).catch(() => {});
+    for (const kind of ['ClusterRoleBinding', 'ClusterRole']) await client.request('DELETE', `${RBAC_COLLECTIONS[kind]('')}/${clusterRole}`).catch(() => {});
   }
 });
 afterEach(async () => {
@@ -48,7 +40,7 @@ async function operatorServiceAccount(namespace: string): Promise<string> {
   let serviceAccount = '';
   type Rbac = { kind: string; metadata: { name: string }; roleRef?: { name: string } };
   for (const object of buildManifests({ namespace, image: 'unused', replicas: 1 }) as Rbac[]) {
-    const path = RBAC_PATHS[object.kind];
+    const path = RBAC_COLLECTIONS[object.kind];
     if (!path) continue;
     if (object.kind === 'ServiceAccount') serviceAccount = object.metadata.name;
     if (object.kind.startsWith('Cluster')) object.metadata.name = clusterRole;

@@ -7,18 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { buildManifests, OPERATOR_NAME } from '../../src/deploy/manifests.js';
 import { FIELD_MANAGER } from '../../src/reconcile/constants.js';
 import type { KubeClient } from '../../src/kube/client.js';
-import { adminClient, createNamespace, createPod, createService, deleteNamespace, setPodReady, waitFor, writeTokenKubeconfig } from '../support/cluster.js';
+import { adminClient, RBAC_COLLECTIONS, createNamespace, createPod, createService, deleteNamespace, setPodReady, waitFor, writeTokenKubeconfig } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi, kubectlOdaApi, serviceMonitors } from '../support/canvas.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PATHS: Record<string, (ns: string) => string> = {
-  ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
-  ClusterRole: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-  ClusterRoleBinding: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-  Role: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`,
-  RoleBinding: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
-};
-
 let client: KubeClient;
 let ns: string;
 let operator: ChildProcess | undefined;
@@ -31,14 +23,14 @@ afterAll(async () => {
   operator?.kill('SIGTERM');
   if (ns) await deleteNamespace(client, ns);
   for (const kind of ['ClusterRoleBinding', 'ClusterRole']) {
-    await client.request('DELETE', `${PATHS[kind]('')}/${OPERATOR_NAME}`).catch(() => {});
+    await client.request('DELETE', `${RBAC_COLLECTIONS[kind]('')}/${OPERATOR_NAME}`).catch(() => {});
   }
 });
 
 test('the operator does everything with exactly the ClusterRole and Role of `manifests`', async () => {
   ns = await createNamespace(client);
   for (const object of buildManifests({ namespace: ns, image: 'unused', replicas: 1 })) {
-    const path = PATHS[object.kind!];
+    const path = RBAC_COLLECTIONS[object.kind!];
     if (path) await client.request('POST', path(ns), { query: { fieldManager: 'oda-api-tests' }, body: object });
   }
   const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${OPERATOR_NAME}/token`, {

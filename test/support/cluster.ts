@@ -54,6 +54,14 @@ export async function newServiceAccount(client: KubeClient, namespace: string, r
   return { name, kubeconfig: writeTokenKubeconfig(token.status.token, client.config) };
 }
 
+/** Where each kind of `kubectl oda-api manifests`' ServiceAccount and RBAC objects is created. */
+export const RBAC_COLLECTIONS: Record<string, (namespace: string) => string> = {
+  ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
+  ClusterRole: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+  ClusterRoleBinding: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  Role: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`,
+  RoleBinding: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
+};
 /** Binds a ServiceAccount to a new ClusterRole with these rules (on top of what it has). */
 export async function grantClusterRules(client: KubeClient, namespace: string, serviceAccount: string, rules: object[]): Promise<void> {
   const name = uniqueName(serviceAccount);
