@@ -43,13 +43,22 @@ afterEach(async () => {
 });
 
 const settings: Settings = { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', publicHostname: 'canvas.example.com', scrapeInterval: '15s' };
+/** The operator, standalone, serving both namespaces. */
+const startOnBoth = () =>
+  startOperator({
+    client: adminClient(),
+    settings,
+    scope: { matches: (n) => namespaces.includes(n), description: 'two' },
+    log: createLogger({ level: 'error', format: 'plain' }),
+    standalone: true,
+    leaseNamespace: namespaces[0],
+  });
 const routedCondition = async (ns: string, name: string) => condition(await getApi(client, ns, name), 'Routed');
 const hasVs = (ns: string, name: string) => getVs(client, ns, name).then(() => true, () => false);
 
 test('two namespaces, one ingress listener: the same path is a conflict, a shadowing prefix too, and both clear when the holder goes', async () => {
   const [a, b] = namespaces;
-  const log = createLogger({ level: 'error', format: 'plain' });
-  operator = await startOperator({ client: adminClient(), settings, scope: { matches: (n) => namespaces.includes(n), description: 'two' }, log, standalone: true, leaseNamespace: a });
+  operator = await startOnBoth();
   const path = `/${workload}/api`;
 
   await createApi(client, a, 'first', { path });
@@ -81,8 +90,7 @@ test('two namespaces, one ingress listener: the same path is a conflict, a shado
 
 test('a Gateway moved to another ingress workload frees the route', async () => {
   const [a, b] = namespaces;
-  const log = createLogger({ level: 'error', format: 'plain' });
-  operator = await startOperator({ client: adminClient(), settings, scope: { matches: (n) => namespaces.includes(n), description: 'two' }, log, standalone: true, leaseNamespace: a });
+  operator = await startOnBoth();
   const path = `/${workload}/api`;
   await createApi(client, a, 'first', { path });
   await waitFor('the first API routed', async () => (await routedCondition(a, 'first'))?.status === 'True');
