@@ -13,9 +13,9 @@ import { Store } from '../kube/store.js';
 import { newStores, Stores, StoreView } from '../kube/view.js';
 import { Informer } from '../runtime/informer.js';
 import type { Logger } from '../runtime/log.js';
-import { OperatorMetrics, reconcileResult } from '../runtime/metrics.js';
 import { WorkQueue } from '../runtime/queue.js';
 import { CrdFollower } from './crd-follower.js';
+import type { OperatorMetrics } from './metrics.js';
 import { liveness, readiness } from './probes.js';
 import { apiKeysFor, Kind } from './triggers.js';
 
@@ -70,12 +70,14 @@ export class Controller {
   private readonly watchers = new Set<(kind: Kind, object: KubeObject) => void>();
 
   constructor(private readonly o: ControllerOptions) {
+    const concurrency = o.concurrency ?? DEFAULT_WORKERS;
     this.queue = new WorkQueue({
-      concurrency: o.concurrency ?? DEFAULT_WORKERS,
-      process: (key) => this.process(key),
+      concurrency,
+      process: (key) => o.metrics.reconcile(() => this.process(key)),
+      metrics: o.metrics.queue,
     });
-    o.metrics.queueDepth.onCollect((g) => g.set(this.queue.depth()));
-    o.metrics.managedApis.onCollect((g) => g.set(this.inScope().length));
+    o.metrics.maxConcurrentReconciles(concurrency);
+    o.metrics.managedApisFrom(() => this.inScope().length);
   }
 
   /**
@@ -151,7 +153,7 @@ export class Controller {
       name: resource.plural,
       optional,
       onRestart: (reason, error) => {
-        this.o.metrics.watchRestarts.inc({ resource: resource.plural });
+        this.o.metrics.watchRestarted(resource.plural);
         this.o.log.warn('watch restarted', { resource: resource.plural, reason, error });
       },
       onForbidden: (message) => {
@@ -221,14 +223,13 @@ export class Controller {
     const [ns, name] = key.split('/');
     const api = this.stores.exposedApis.get(ns, name);
     if (!api) return; // deleted: its children go by garbage collection
-    const stopTimer = this.o.metrics.reconcileDuration.startTimer();
+    const started = performance.now();
     const result = await converge(api, { view: this.view, executor: this.executor, settings: this.o.settings });
-    const seconds = stopTimer();
-    this.o.metrics.reconciles.inc({ result: reconcileResult(result.outcome) });
+    const ms = Math.round(performance.now() - started);
+    this.o.metrics.outcome(result.outcome);
     for (const listener of this.listeners) listener(key, result);
-    const fields = { api: key, outcome: result.outcome, ms: Math.round(seconds * 1000), ...(result.message ? { reason: result.message } : {}) };
+    const fields = { api: key, outcome: result.outcome, ms, ...(result.message ? { reason: result.message } : {}) };
     if (result.failure) {
-      this.o.metrics.reconcileErrors.inc();
       this.o.log.warn('reconcile failed, will retry', fields);
       await this.reportFailure(key, result);
       throw result.failure; // the queue retries with backoff

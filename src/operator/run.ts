@@ -2,14 +2,15 @@
 // standalone) leader election, so only one replica writes. Used by `watch` and by the
 // dashboard's --operator mode.
 import { hostname } from 'node:os';
+import { collectDefaultMetrics } from 'prom-client';
 import type { Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Scope } from '../kube/load.js';
 import { startHealthServer, HealthServer } from '../runtime/health.js';
 import { LeaderElector, LeaseForbiddenError } from '../runtime/leader.js';
 import type { Logger } from '../runtime/log.js';
-import { operatorMetrics, Registry } from '../runtime/metrics.js';
 import { Controller } from './controller.js';
+import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {
   client: KubeClient;
@@ -43,8 +44,9 @@ export interface RunningOperator {
 export const LEASE_NAME = 'oda-api-operator';
 
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
-  const registry = new Registry();
-  const metrics = operatorMetrics(registry);
+  const metrics = new OperatorMetrics();
+  // The process's own (CPU, memory, file descriptors, event loop lag, GC): what SREs expect beside any operator's.
+  collectDefaultMetrics({ register: metrics.registry });
   const controller = new Controller({
     client: o.client,
     settings: o.settings,
@@ -62,7 +64,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
         address: o.healthAddress,
         liveness: () => controller.healthy(),
         readiness: () => controller.ready(),
-        metrics: () => registry.render(),
+        metrics: metrics.registry,
       })
     : undefined;
   if (health) o.log.info('serving health and metrics', { url: health.url });
@@ -77,7 +79,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   let elector: LeaderElector | undefined;
   let electing: Promise<void> | undefined;
   const lead = (leading: boolean) => {
-    metrics.leader.set(leading ? 1 : 0);
+    metrics.leading(leaseName, leading);
     controller.setWriting(leading);
   };
   if (o.standalone) {

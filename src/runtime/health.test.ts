@@ -1,3 +1,4 @@
+import { Gauge, Registry } from 'prom-client';
 import { HealthAddressError, parseAddress, startHealthServer, type Check, type HealthServer } from './health.js';
 
 describe('parseAddress', () => {
@@ -21,14 +22,15 @@ describe('parseAddress', () => {
 describe('health server', () => {
   let live: Check;
   let ready: Check;
-  let metrics: () => string;
+  let metrics: Registry;
   let server: HealthServer;
 
   beforeEach(async () => {
     live = { ok: true };
     ready = { ok: false, detail: 'caches not synced: exposedapis' };
-    metrics = () => '# HELP x X\n# TYPE x gauge\nx 1\n';
-    server = await startHealthServer({ address: '127.0.0.1:0', liveness: () => live, readiness: () => ready, metrics: () => metrics() });
+    metrics = new Registry();
+    new Gauge({ name: 'x', help: 'X', registers: [metrics] }).set(1);
+    server = await startHealthServer({ address: '127.0.0.1:0', liveness: () => live, readiness: () => ready, metrics });
   });
   afterEach(() => server.close());
 
@@ -57,15 +59,22 @@ describe('health server', () => {
 
   it('reports a check that throws as failing rather than crashing', async () => {
     await server.close();
+    const broken = new Registry();
+    new Gauge({
+      name: 'y',
+      help: 'Y',
+      registers: [broken],
+      collect() {
+        throw new Error('render failed');
+      },
+    });
     server = await startHealthServer({
       address: '127.0.0.1:0',
       liveness: () => {
         throw new Error('state unavailable');
       },
       readiness: () => ({ ok: false }),
-      metrics: () => {
-        throw new Error('render failed');
-      },
+      metrics: broken,
     });
     expect(await get('/healthz')).toMatchObject({ status: 503, body: 'state unavailable' });
     expect(await get('/readyz')).toMatchObject({ status: 503, body: 'not ok' });
@@ -73,8 +82,10 @@ describe('health server', () => {
     expect(await get('/healthz')).toMatchObject({ status: 503 });
   });
 
-  it('serves /metrics in the Prometheus text format', async () => {
+  it('serves /metrics in the Prometheus text format, from the registry at each scrape', async () => {
     expect(await get('/metrics')).toEqual({ status: 200, type: 'text/plain; version=0.0.4; charset=utf-8', body: '# HELP x X\n# TYPE x gauge\nx 1\n' });
+    (metrics.getSingleMetric('x') as Gauge).set(2);
+    expect((await get('/metrics')).body).toContain('\nx 2\n');
   });
 
   it('answers 404 elsewhere and 405 for other methods', async () => {

@@ -1,9 +1,10 @@
 // The operator's HTTP endpoint for the kubelet's probes and Prometheus: /healthz
 // (alias /livez), /readyz and /metrics. Checks are plain functions the runtime
 // answers from its own state, so a probe never touches the API server.
+// Written on node:http: four fixed paths need no web framework's routing.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EXPOSITION_CONTENT_TYPE } from './metrics.js';
+import type { Registry } from 'prom-client';
 
 export interface Check {
   ok: boolean;
@@ -16,7 +17,8 @@ export interface HealthServerOptions {
   address: string;
   liveness: () => Check;
   readiness: () => Check;
-  metrics: () => string;
+  /** Served at /metrics in its own format. */
+  metrics: Pick<Registry, 'metrics' | 'contentType'>;
 }
 
 export interface HealthServer {
@@ -71,11 +73,10 @@ function respond(options: HealthServerOptions, req: IncomingMessage, res: Server
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed', undefined, { Allow: 'GET, HEAD' });
   if (path === '/readyz') return probe(options.readiness);
   if (path !== '/metrics') return probe(options.liveness);
-  try {
-    reply(200, options.metrics(), EXPOSITION_CONTENT_TYPE);
-  } catch (err) {
-    reply(500, `cannot render metrics: ${(err as Error).message}`);
-  }
+  options.metrics.metrics().then(
+    (text) => reply(200, text, options.metrics.contentType),
+    (err: Error) => reply(500, `cannot render metrics: ${err.message}`),
+  );
 }
 
 /** A check that throws is failing, with its error as the detail. */

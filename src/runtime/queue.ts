@@ -16,6 +16,16 @@ export interface WorkQueueOptions {
   backoff?: Partial<BackoffOptions>;
   /** Called after every run, for metrics and logs; must not throw. */
   onResult?: (key: string, outcome: Outcome, durationMs: number, error?: unknown) => void;
+  /** Told each step of a key's way through the queue, for metrics; must not throw. */
+  metrics?: QueueMetrics;
+}
+
+/** client-go's queue metrics hooks: a key starts waiting, a worker takes it, its run ends, a failure schedules a retry. */
+export interface QueueMetrics {
+  add(key: string): void;
+  get(key: string): void;
+  done(key: string): void;
+  retry(key: string): void;
 }
 
 export class WorkQueue {
@@ -38,6 +48,7 @@ export class WorkQueue {
 
   add(key: string): void {
     if (this.shuttingDown) return;
+    if (!this.waiting.has(key) && !this.dirty.has(key)) this.options.metrics?.add(key);
     if (this.processing.has(key)) this.dirty.add(key);
     else this.waiting.add(key);
     this.pump();
@@ -98,6 +109,7 @@ export class WorkQueue {
       const key = this.waiting.values().next().value as string;
       this.waiting.delete(key);
       this.processing.add(key);
+      this.options.metrics?.get(key);
       void this.run(key);
     }
   }
@@ -114,6 +126,7 @@ export class WorkQueue {
       error = err;
     }
     this.options.onResult?.(key, outcome, performance.now() - started, error);
+    this.options.metrics?.done(key);
     this.processing.delete(key);
     if (this.dirty.delete(key)) this.waiting.add(key);
     if (outcome === 'success') {
@@ -122,6 +135,7 @@ export class WorkQueue {
     } else {
       const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
+      this.options.metrics?.retry(key);
       this.addAfter(key, backoffDelay(failures, this.backoff));
     }
     if (this.shuttingDown && this.processing.size === 0) this.drainWaiters.splice(0).forEach((resolve) => resolve());

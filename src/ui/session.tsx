@@ -2,7 +2,7 @@
 // store from the caches, render it with Ink until the user leaves, then stop cleanly.
 // When stdout is not a terminal, print one plain snapshot instead.
 import { render } from 'ink';
-import { Registry, operatorMetrics } from '../runtime/metrics.js';
+import { OperatorMetrics } from '../operator/metrics.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 import type { Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
@@ -40,7 +40,7 @@ async function startSource(o: DashboardOptions, log: Logger): Promise<Source> {
     return { controller: running.controller, stop: running.stop };
   }
   // Observing only: the same informers and caches, but the controller never writes.
-  const controller = new Controller({ client: o.client, settings: o.settings, scope: o.scope, log, metrics: operatorMetrics(new Registry()) });
+  const controller = new Controller({ client: o.client, settings: o.settings, scope: o.scope, log, metrics: new OperatorMetrics() });
   controller.setWriting(false);
   await controller.start();
   return { controller, stop: () => controller.stop() };
