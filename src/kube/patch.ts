@@ -1,5 +1,8 @@
 // JSON merge patches (RFC 7386): computing the smallest patch between two values,
 // and applying one locally (for the client-side dry run). Pure.
+// Hand-written: client-node has only the patch content types, and the packages for these
+// (json-merge-patch, fast-json-patch) are unmaintained for years; we need a merge-patch
+// diff, three JSON patch operations and an approximation of server-side apply.
 
 type Json = unknown;
 

@@ -1,6 +1,8 @@
 // Exponential backoff with jitter, shared by the informers (reconnecting watches) and
 // the work queue (retrying failed keys). Jitter spreads retries so that many watches
 // or keys failing together do not hammer the API server in lockstep.
+// Only the delay is computed here: retry libraries run the loop and own the timers, which
+// the queue (coalescing, shutdown) and the informers (stop, restart) must own themselves.
 
 export interface BackoffOptions {
   /** Delay after the first failure. */

@@ -2,6 +2,7 @@
 // several operator replicas can run and only one writes. Expiry is judged by when
 // *we* last saw the lease record change, never by comparing its renewTime with our
 // clock, so clock skew between replicas cannot cause two leaders.
+// Hand-written because client-node ships no leader election (client-go's is Go only).
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiError, type KubeClient } from '../kube/client.js';
 import type { Logger } from './log.js';

@@ -1,6 +1,8 @@
 // Logging for the long-running operator: a line a person can read on a terminal, or
 // one JSON object per line for a cluster's log pipeline. Logging must never throw, so
 // field values are made safe (errors become their message, cycles are cut) first.
+// Not pino: readable lines would need pino-pretty beside it, and its JSON (numeric levels,
+// epoch times) is not the ts/level/msg lines the docs and tests rely on.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { LogLevel } from '../reconcile/settings.js';
 

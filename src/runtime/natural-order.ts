@@ -1,6 +1,8 @@
 // Orders names as people read them: runs of digits compare by their number, so g2 comes
 // before g10. Used by every listing (status, reconcile reports, the dashboard). Scans the
 // strings in place: the dashboard sorts thousands of rows on every change.
+// Not Intl.Collator's numeric mode: it is locale-aware (case folded, ICU's punctuation
+// order) and calls g01 and g1 equal, where this keeps plain order between the numbers.
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 
