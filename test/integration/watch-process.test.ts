@@ -55,9 +55,15 @@ describe('on the shared control plane', () => {
     await waitFor('routed', routed(client, ns, 'probe'));
     // The counter moves when the reconcile returns, just after its last write (the status) is visible.
     let metrics = '';
-    await waitFor('a successful reconcile counted', async () => /^oda_api_reconciles_total\{result="success"\} [1-9]/m.test((metrics = await (await fetch(`${url}/metrics`)).text())));
-    expect(metrics).toMatch(/^oda_api_leader 1$/m);
+    await waitFor('a successful reconcile counted', async () =>
+      /^controller_runtime_reconcile_total\{controller="exposedapi",result="success"\} [1-9]/m.test((metrics = await (await fetch(`${url}/metrics`)).text())),
+    );
+    expect(metrics).toMatch(/^oda_api_reconcile_outcomes_total\{outcome="created"\} [1-9]/m);
+    expect(metrics).toMatch(/^workqueue_adds_total\{name="exposedapi",controller="exposedapi"\} [1-9]/m);
+    expect(metrics).toMatch(/^leader_election_master_status\{name="oda-api-operator"\} 1$/m);
     expect(metrics).toMatch(/^oda_api_managed_apis 1$/m);
+    expect(metrics).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
 
     const stopped = Date.now();
     op.child.kill('SIGTERM');
