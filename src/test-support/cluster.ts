@@ -18,21 +18,20 @@ const MAX_PASSES = 5;
 
 export interface ClusterOptions {
   settings?: Settings;
-  capabilities?: Discovered;
   /** The clock of converge. */
   now?: Date;
 }
 
 export class TestCluster {
   readonly stores = newStores();
-  settings: Settings;
-  capabilities: Discovered;
-  now: Date;
+  /** What discovery found; a test may change it, and the next view and write follow. */
+  capabilities: Discovered = CAPABILITIES;
+  readonly settings: Settings;
+  readonly now: Date;
   private readonly executor: Executor;
 
   constructor(objects: readonly KubeObject[] = [], options: ClusterOptions = {}) {
     this.settings = options.settings ?? SETTINGS;
-    this.capabilities = options.capabilities ?? CAPABILITIES;
     this.now = options.now ?? new Date('2026-01-02T00:00:00Z');
     const capabilities = () => this.capabilities;
     this.executor = new Executor(NO_SERVER, this.stores, { get component() { return capabilities().componentStatusSubresource; } }, 'client');
