@@ -66,7 +66,7 @@ export class MemoryCluster implements ClusterWrites {
   }
 
   private write(store: Store<KubeObject>, live: KubeObject | undefined, next: KubeObject, throughStatus: boolean | undefined): KubeObject {
-    // A copy, as a server's answer is: later edits of either side do not leak into the other.
+    // A copy, as a server keeps: later edits of what the caller sent do not leak into the cluster.
     const stored = structuredClone(next);
     const meta = stored.metadata;
     meta.resourceVersion = String(++this.revision);
