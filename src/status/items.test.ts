@@ -1,5 +1,5 @@
 import type { ExposedAPI, ExposedAPIStatus } from '../reconcile/types.js';
-import { exposedApi } from './fixtures.js';
+import { exposedApi } from '../test-support/objects.js';
 import { selectApis } from '../kube/load.js';
 import { isAvailable, statusItem } from './items.js';
 

@@ -1,22 +1,25 @@
-import { endpointSlice, exposedApi, fakeView, NS, service, settle } from '../status/fixtures.js';
+import type { StoreView } from '../kube/view.js';
+import { clusterOf } from '../test-support/cluster.js';
+import { endpointSlice, exposedApi, NS, service } from '../test-support/objects.js';
 import { detailsFor } from './details.js';
 
 const now = new Date('2026-01-02T00:00:00Z');
-const setup = () => fakeView({ apis: [exposedApi('a', { apiType: 'prometheus' })], services: [service('impl')], slices: [endpointSlice('impl', 1)], gatewayIp: '192.0.2.1' });
-const children = (view: ReturnType<typeof setup>) =>
+const setup = () => clusterOf({ apis: [exposedApi('a', { apiType: 'prometheus' })], services: [service('impl')], slices: [endpointSlice('impl', 1)], gatewayIp: '192.0.2.1' });
+const children = (view: StoreView) =>
   Object.fromEntries(detailsFor(view.stores.exposedApis.get(NS, 'a')!, view, view.settings, now).children.map((c) => [c.what, c.state]));
 
 test('children not there yet are missing, and the status differs', () => {
-  expect(children(setup())).toEqual({
+  expect(children(setup().view())).toEqual({
     'VirtualService components/a': 'missing',
     'ServiceMonitor components/a': 'missing',
     'ExposedAPI status': 'differs',
   });
 });
 
-test('once written they match; a child edited by someone else differs', () => {
-  const view = setup();
-  settle(view, NS, 'a');
+test('once written they match; a child edited by someone else differs', async () => {
+  const cluster = setup();
+  const view = cluster.view();
+  await cluster.converge('a');
   expect(children(view)).toEqual({ 'VirtualService components/a': 'matches', 'ServiceMonitor components/a': 'matches', 'ExposedAPI status': 'matches' });
   const vs = view.stores.virtualServices.get(NS, 'a')!;
   view.stores.virtualServices.upsert({ ...vs, spec: { ...(vs.spec as object), hosts: ['elsewhere.example'] } });
@@ -24,7 +27,7 @@ test('once written they match; a child edited by someone else differs', () => {
 });
 
 test('the details carry the URL and the conditions the engine computes', () => {
-  const view = setup();
+  const view = setup().view();
   const d = detailsFor(view.stores.exposedApis.get(NS, 'a')!, view, view.settings, now);
   expect(d.url).toBe('https://192.0.2.1/a');
   expect(d.conditions.map((c) => c.type)).toEqual(['Ready', 'Routed', 'ImplementationReady', 'MetricsConfigured', 'PoliciesEnforced']);
@@ -33,7 +36,7 @@ test('the details carry the URL and the conditions the engine computes', () => {
 test('an API of a Component shows its entry, missing until the Component operator adds it', () => {
   const owned = exposedApi('c', {}, { ownerReferences: [{ apiVersion: 'oda.tmforum.org/v1', kind: 'Component', name: 'comp', uid: 'cu' }] });
   const component = { apiVersion: 'oda.tmforum.org/v1', kind: 'Component', metadata: { name: 'comp', namespace: NS }, status: { coreAPIs: [] } };
-  const view = fakeView({ apis: [owned], services: [service('impl')], components: [component], gatewayIp: '192.0.2.1' });
+  const view = clusterOf({ apis: [owned], services: [service('impl')], components: [component], gatewayIp: '192.0.2.1' }).view();
   const line = detailsFor(owned, view, view.settings, now).children.find((c) => c.what.startsWith('Component'));
   expect(line).toEqual({ what: `Component ${NS}/comp entry`, state: 'missing' });
 });

@@ -1,4 +1,4 @@
-import { apiRow } from './fixtures.js';
+import { apiRow } from '../test-support/rows.js';
 import { plainTable } from './plain.js';
 
 const row = (namespace: string, name: string, url?: string) =>

@@ -1,4 +1,4 @@
-import { apiRow } from './fixtures.js';
+import { apiRow } from '../test-support/rows.js';
 import type { ApiRow } from './row.js';
 import { countRows, filterRows, nextSort, selectedIndex, sortRows, windowStart } from './table-model.js';
 

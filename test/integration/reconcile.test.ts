@@ -289,3 +289,22 @@ test('a dry run writes nothing, and says what a real run would do', async () => 
   const events = await client.get<{ items: unknown[] }>(`/api/v1/namespaces/${ns}/events`);
   expect(events.items).toHaveLength(0);
 });
+
+test('a client dry run plans what a server dry run plans, and sends no write at all', async () => {
+  await createApi(client, ns, 'planned');
+  const dryRun = async (mode: 'client' | 'server') => {
+    const counting = adminClient();
+    const report = await runOnce(counting, { settings, scope: { matches: (n) => n === ns, literal: [ns] }, names: [], dryRun: mode });
+    return { report, writes: writes(counting) };
+  };
+  const server = await dryRun('server');
+  const local = await dryRun('client');
+  expect(local.writes).toBe(0);
+  // The same row but for when the conditions changed: each run takes its own clock.
+  const timeless = (report: RunReport) => {
+    const r = row(report, 'planned');
+    return { ...r, conditions: r.conditions.map(({ lastTransitionTime: _, ...c }) => c) };
+  };
+  expect(timeless(local.report)).toEqual(timeless(server.report));
+  expect([...local.report.changes.keys()].sort()).toEqual([...server.report.changes.keys()].sort());
+});

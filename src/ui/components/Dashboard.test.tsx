@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import chalk from 'chalk';
 import { cleanup, render } from 'ink-testing-library';
-import { apiRow } from '../fixtures.js';
+import { apiRow } from '../../test-support/rows.js';
 import { LogBuffer } from '../log-buffer.js';
 import type { ApiRow } from '../row.js';
 import type { Details } from '../details.js';

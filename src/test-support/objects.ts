@@ -1,8 +1,6 @@
-// A small in-memory cluster for the unit tests of the dashboard and `status`: real
-// stores behind a real StoreView, filled with the few objects a test names.
+// Objects for the unit tests, in namespace `components`: an API, its Service and
+// EndpointSlice, and the Istio Gateway `gw` whose ingress Service carries the address.
 import type { Discovered } from '../kube/discovery.js';
-import { newStores, StoreView } from '../kube/view.js';
-import { reconcile } from '../reconcile/index.js';
 import type { EndpointSlice, ExposedAPI, KubeObject, Service, Settings } from '../reconcile/types.js';
 
 export const NS = 'components';
@@ -61,52 +59,4 @@ export function gateway(ip?: string): { gateway: KubeObject; service: Service } 
       status: ip ? { loadBalancer: { ingress: [{ ip }] } } : {},
     },
   };
-}
-
-export interface FakeCluster {
-  apis?: ExposedAPI[];
-  services?: Service[];
-  slices?: EndpointSlice[];
-  virtualServices?: KubeObject[];
-  components?: KubeObject[];
-  /** The gateway's address; null for a gateway without one, undefined for no gateway at all. */
-  gatewayIp?: string | null;
-}
-
-export function fakeView(c: FakeCluster, settings: Settings = SETTINGS): StoreView {
-  const stores = newStores();
-  for (const a of c.apis ?? []) stores.exposedApis.upsert(a);
-  for (const s of c.services ?? []) stores.services.upsert(s);
-  for (const s of c.slices ?? []) stores.endpointSlices.upsert(s);
-  for (const v of c.virtualServices ?? []) stores.virtualServices.upsert(v);
-  for (const k of c.components ?? []) stores.components.upsert(k);
-  if (c.gatewayIp !== undefined) {
-    const g = gateway(c.gatewayIp ?? undefined);
-    stores.gateways.upsert(g.gateway);
-    stores.services.upsert(g.service);
-  }
-  return new StoreView(stores, CAPABILITIES, settings);
-}
-
-/**
- * Plays a perfect operator: applies the engine's writes to children and status in the
- * stores until nothing is left to do, so a test starts from a cluster in sync.
- */
-export function settle(view: StoreView, namespace: string, name: string, now = new Date('2026-01-02T00:00:00Z')): ExposedAPI {
-  const { stores } = view;
-  for (let pass = 0; pass < 3; pass++) {
-    const api = stores.exposedApis.get(namespace, name)!;
-    for (const action of reconcile(api, view, view.settings, now).actions) {
-      if (action.type === 'apply') {
-        const store = action.object.kind === 'VirtualService' ? stores.virtualServices : stores.serviceMonitors;
-        store.upsert({ ...action.object, metadata: { ...action.object.metadata, uid: `uid-${action.object.kind}-${name}` } });
-      } else if (action.type === 'writeStatus') {
-        // Without a status subresource, a status write bumps the generation (the engine counts on it).
-        const current = stores.exposedApis.get(namespace, name)!;
-        const generation = (current.metadata.generation ?? 0) + (action.subresource ? 0 : 1);
-        stores.exposedApis.upsert({ ...current, metadata: { ...current.metadata, generation }, status: action.status });
-      }
-    }
-  }
-  return stores.exposedApis.get(namespace, name)!;
 }

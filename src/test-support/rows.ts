@@ -1,5 +1,5 @@
 // Dashboard rows for the unit tests: a pending, routed API unless a test says otherwise.
-import type { ApiRow } from './row.js';
+import type { ApiRow } from '../ui/row.js';
 
 export const apiRow = (namespace: string, name: string, over: Partial<ApiRow> = {}): ApiRow => ({
   key: `${namespace}/${name}`,
