@@ -7,7 +7,7 @@ import type {
   ExposedAPI,
   KubeObject,
   Pod,
-  ReconcileResult,
+  Plan,
   Route,
   Service,
   Settings,
@@ -188,8 +188,8 @@ function execute(w: World, actions: readonly Action[]): void {
 }
 
 /** Reconciles and executes until nothing is left to do; returns every pass. */
-function converge(w: World, s: Settings = settings, at: Date = now): ReconcileResult[] {
-  const passes: ReconcileResult[] = [];
+function converge(w: World, s: Settings = settings, at: Date = now): Plan[] {
+  const passes: Plan[] = [];
   for (let i = 0; i < 5; i++) {
     const result = reconcile(w.api, viewOf(w, s), s, at);
     passes.push(result);
@@ -201,10 +201,10 @@ function converge(w: World, s: Settings = settings, at: Date = now): ReconcileRe
 
 const ofType = <T extends Action['type']>(actions: readonly Action[], type: T) =>
   actions.filter((a): a is Extract<Action, { type: T }> => a.type === type);
-const events = (r: ReconcileResult) => ofType(r.actions, 'event').map((e) => `${e.eventType} ${e.reason}`);
+const events = (r: Plan) => ofType(r.actions, 'event').map((e) => `${e.eventType} ${e.reason}`);
 /** The Events a pass carries out (the rest of its plan waits for the next pass). */
-const eventsDone = (r: ReconcileResult) => events({ ...r, actions: r.actions.slice(0, r.replanAfter) });
-const condition = (r: ReconcileResult, type: string) => r.status.conditions?.find((c) => c.type === type);
+const eventsDone = (r: Plan) => events({ ...r, actions: r.actions.slice(0, r.replanAfter) });
+const condition = (r: Plan, type: string) => r.status.conditions?.find((c) => c.type === type);
 
 // ---- tests
 
