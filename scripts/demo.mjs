@@ -15,6 +15,7 @@ import { up, down, installCrds } from './cluster.mjs';
 import { KubeClient } from '../dist/kube/client.js';
 import { startOperator } from '../dist/operator/run.js';
 import { createLogger } from '../dist/runtime/log.js';
+import { reportItem } from '../dist/cli/converged.js';
 
 const ns = 'components';
 const gateway = 'component-gateway';
@@ -65,7 +66,8 @@ async function runOperatorHere(kube) {
     leaseNamespace: ns,
   });
   const last = new Map();
-  operator.controller.onResult((key, r) => {
+  operator.controller.onResult((key, converged) => {
+    const r = reportItem(converged);
     const line = `${r.url ?? '(no URL yet)'}  ready=${r.ready}${r.message ? `  ${r.outcome}: ${r.message}` : ''}`;
     if (last.get(key) === line) return;
     last.set(key, line);

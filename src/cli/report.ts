@@ -1,8 +1,9 @@
 // Formats a run report: a table for people, or a stable JSON/YAML document for scripts.
 import chalk from 'chalk';
 import { stringify } from 'yaml';
-import type { ApiReport, RunReport } from '../oneshot/run.js';
+import type { RunReport } from '../oneshot/run.js';
 import type { DryRun } from '../kube/executor.js';
+import { reportItem, type ReportItem } from './converged.js';
 import { formatTable, NAME_CAPS } from './table.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
@@ -13,16 +14,7 @@ export function reportDocument(report: RunReport, dryRun: DryRun) {
     apiVersion: 'oda-api.tmforum.org/v1',
     kind: 'ReconcileReport',
     dryRun,
-    items: report.apis.map((a) => ({
-      namespace: a.namespace,
-      name: a.name,
-      outcome: a.outcome,
-      url: a.url ?? null,
-      ready: a.ready,
-      message: a.message ?? null,
-      actions: a.actions,
-      conditions: a.conditions,
-    })),
+    items: report.apis.map(reportItem),
     missing: report.missing,
   };
 }
@@ -30,7 +22,7 @@ export function reportDocument(report: RunReport, dryRun: DryRun) {
 export function formatReport(report: RunReport, format: OutputFormat, dryRun: DryRun): string {
   if (format === 'json') return JSON.stringify(reportDocument(report, dryRun), null, 2) + '\n';
   if (format === 'yaml') return stringify(reportDocument(report, dryRun));
-  return table(report.apis, dryRun);
+  return table(report.apis.map(reportItem), dryRun);
 }
 
 const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
@@ -43,13 +35,13 @@ const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
   error: chalk.red,
 };
 
-function table(apis: ApiReport[], dryRun: DryRun): string {
+function table(apis: ReportItem[], dryRun: DryRun): string {
   if (apis.length === 0) return 'No ExposedAPIs found.\n';
   const rows = apis.map((a) => [
     a.namespace,
     a.name,
     a.url ?? '<pending>',
-    a.ready ? 'true' : 'false',
+    String(a.ready),
     outcomeText(a.outcome, dryRun) + (a.message ? `: ${a.message}` : ''),
   ]);
   const paint = (text: string, row: number, column: number) => (column === 4 ? (OUTCOME_COLOUR[apis[row].outcome] ?? String)(text) : text);

@@ -5,6 +5,7 @@ import type { Settings } from '../reconcile/types.js';
 import type { Scope } from '../kube/load.js';
 import { showDiff } from '../cli/diff.js';
 import { progress } from '../cli/progress.js';
+import { reasonOf } from '../cli/converged.js';
 import { formatReport, OutputFormat } from '../cli/report.js';
 import { runOnce } from './run.js';
 
@@ -35,7 +36,7 @@ export async function reconcileCommand(o: OneShotOptions): Promise<number> {
     if (!o.diffOnly) process.stdout.write((diff.output ? '\n' : '') + formatReport(report, 'table', o.dryRun));
     if (diff.exitCode > 1) return diff.exitCode;
     if (report.apis.some((a) => a.outcome === 'error')) {
-      for (const a of report.apis.filter((x) => x.outcome === 'error')) process.stderr.write(`${a.namespace}/${a.name}: ${a.message}\n`);
+      for (const a of report.apis.filter((x) => x.outcome === 'error')) process.stderr.write(`${a.namespace}/${a.name}: ${reasonOf(a)}\n`);
       return 2;
     }
     return diff.exitCode;

@@ -2,11 +2,9 @@
 // engine for every selected API, carry out its plan (or dry-run it), and report.
 import type { Settings } from '../reconcile/types.js';
 import { ConnectionError, KubeClient } from '../kube/client.js';
-import { ApiReport, converge } from '../kube/converge.js';
+import { converge, type Converged } from '../kube/converge.js';
 import { Change, DryRun, Executor } from '../kube/executor.js';
 import { loadView, selectApis, Scope, unverified } from '../kube/load.js';
-
-export type { ApiReport };
 
 export interface RunOptions {
   settings: Settings;
@@ -19,7 +17,8 @@ export interface RunOptions {
 }
 
 export interface RunReport {
-  apis: ApiReport[];
+  /** One per selected API, in order; cli/report.ts says them in words. */
+  apis: Converged[];
   /** Objects changed by the run, keyed `group.version.Kind.namespace.name` (for the diff). */
   changes: Map<string, Change>;
   /** Names asked for that do not exist in scope. */
@@ -39,16 +38,16 @@ export async function runOnce(client: KubeClient, options: RunOptions): Promise<
 
   const changes = new Map<string, Change>();
   const onChange = (change: Change) => record(changes, change);
-  const apis: ApiReport[] = new Array(selected.length);
+  const apis: Converged[] = new Array(selected.length);
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < selected.length) {
       const i = next++;
-      const { failure, requeueAfterMs: _later, ...report } = await converge(selected[i], { view, executor, settings: options.settings, unreadable, onChange });
+      const converged = await converge(selected[i], { view, executor, settings: options.settings, unreadable, onChange });
       // Losing the cluster ends the whole run; anything else fails just this API.
-      if (failure instanceof ConnectionError) throw failure;
-      apis[i] = report;
+      if (converged.error instanceof ConnectionError) throw converged.error;
+      apis[i] = converged;
       options.onProgress?.(++done, selected.length);
     }
   };

@@ -3,7 +3,8 @@
 // executor are the ones the one-shot command uses; only the source of the view differs.
 import type { KubeObject, Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
-import { converge, Converged } from '../kube/converge.js';
+import { converge, type Converged } from '../kube/converge.js';
+import { reasonOf } from '../cli/converged.js';
 import type { CrdCapabilities } from '../kube/crds.js';
 import { discover, Discovered } from '../kube/discovery.js';
 import { Executor } from '../kube/executor.js';
@@ -218,7 +219,8 @@ export class Controller {
     for (const api of this.inScope()) this.queue.add(Store.keyOf(api));
   }
 
-  private async process(key: string): Promise<void | { requeueAfterMs?: number }> {
+  /** One key's reconcile: converge, then metrics, logs and listeners; the queue maps the result (retry, requeue) itself. */
+  private async process(key: string): Promise<Converged | undefined> {
     if (!this.writing) return;
     const [ns, name] = key.split('/');
     const api = this.stores.exposedApis.get(ns, name);
@@ -228,21 +230,21 @@ export class Controller {
     const ms = Math.round(performance.now() - started);
     this.o.metrics.outcome(result.outcome);
     for (const listener of this.listeners) listener(key, result);
-    const fields = { api: key, outcome: result.outcome, ms, ...(result.message ? { reason: result.message } : {}) };
-    if (result.failure) {
+    const reason = reasonOf(result);
+    const fields = { api: key, outcome: result.outcome, ms, ...(reason ? { reason } : {}) };
+    if (result.error !== undefined) {
       this.o.log.warn('reconcile failed, will retry', fields);
-      await this.reportFailure(key, result);
-      throw result.failure; // the queue retries with backoff
+      await this.reportFailure(key, reason ?? 'reconcile failed');
+    } else {
+      this.lastFailure.delete(key);
+      if (result.outcome === 'unchanged') this.o.log.debug('in sync', fields);
+      else this.o.log.info('reconciled', fields);
     }
-    this.lastFailure.delete(key);
-    if (result.outcome === 'unchanged') this.o.log.debug('in sync', fields);
-    else this.o.log.info('reconciled', fields);
-    return result.requeueAfterMs ? { requeueAfterMs: result.requeueAfterMs } : undefined;
+    return result;
   }
 
   /** A Warning Event for a failure users must act on, once per message per interval. */
-  private async reportFailure(key: string, result: Converged): Promise<void> {
-    const message = result.message ?? 'reconcile failed';
+  private async reportFailure(key: string, message: string): Promise<void> {
     const last = this.lastFailure.get(key);
     if (last && last.message === message && Date.now() - last.at < FAILURE_EVENT_EVERY_MS) return;
     this.lastFailure.set(key, { message, at: Date.now() });

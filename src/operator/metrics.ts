@@ -5,7 +5,7 @@
 // start with oda_api_. docs/operations.md lists them all.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Outcome } from '../reconcile/types.js';
-import type { ProcessResult } from '../runtime/queue.js';
+import type { Result } from '../runtime/queue.js';
 import { WorkQueueMetrics } from '../runtime/queue-metrics.js';
 
 /** The controller's name as controller-runtime derives it (the kind, lowercase): its `controller` label and its queue's name. */
@@ -22,7 +22,7 @@ export const RECONCILE_BUCKETS: readonly number[] = [
 ];
 
 /** The result of a reconcile that returned (one that throws is an `error`): done, or to come back later. */
-const returned = (result: ProcessResult): ReconcileResult => (result?.requeueAfterMs ? 'requeue_after' : 'success');
+const returned = (result: Result | void): ReconcileResult => (result?.error !== undefined ? 'error' : result?.requeueAfterMs ? 'requeue_after' : 'success');
 
 export class OperatorMetrics {
   readonly queue: WorkQueueMetrics;
@@ -92,12 +92,14 @@ export class OperatorMetrics {
   }
 
   /** Runs one reconcile, counting its result and time and the workers busy meanwhile; returns or throws what it does. */
-  async reconcile<R extends ProcessResult>(run: () => Promise<R>): Promise<R> {
+  async reconcile<R extends Result | void>(run: () => Promise<R>): Promise<R> {
     const stopTimer = this.time.startTimer(this.controller);
     this.activeWorkers.inc(this.controller);
     try {
       const result = await run();
-      this.reconciles.inc({ ...this.controller, result: returned(result) });
+      const counted = returned(result);
+      this.reconciles.inc({ ...this.controller, result: counted });
+      if (counted === 'error') this.errors.inc(this.controller);
       return result;
     } catch (err) {
       this.reconciles.inc({ ...this.controller, result: 'error' });

@@ -1,7 +1,7 @@
 // How an API's children, Component entry and status stand against the engine's plan,
 // for the views that explain it (the dashboard's details, the status walk): whatever the
 // plan would write differs from what the cluster holds.
-import type { Action, ReconcileResult } from './types.js';
+import type { Action, Plan } from './types.js';
 
 export type ChildState = 'matches' | 'differs' | 'missing' | 'unwanted';
 
@@ -15,12 +15,12 @@ export function plannedChild(actions: readonly Action[], kind: string): Exclude<
 }
 
 /** The API's entry in its Component: to be updated (differs), not added yet by the Component operator (missing), or as wanted. */
-export function componentEntryState(result: ReconcileResult): 'differs' | 'missing' | 'matches' {
+export function componentEntryState(result: Plan): 'differs' | 'missing' | 'matches' {
   if (result.actions.some((a) => a.type === 'patchComponent')) return 'differs';
   return result.requeueAfterMs !== undefined ? 'missing' : 'matches';
 }
 
-export const statusDiffers = (result: ReconcileResult): boolean => result.actions.some((a) => a.type === 'writeStatus');
+export const statusDiffers = (result: Plan): boolean => result.actions.some((a) => a.type === 'writeStatus');
 
 /** Pods whose metrics annotations the plan would change. */
 export const podsToAnnotate = (actions: readonly Action[]): number => actions.filter((a) => a.type === 'annotatePod').length;

@@ -3,7 +3,7 @@
 // once they are made. Pure: every entry point (one-shot, dry-run, watch, dashboard)
 // shares it and differs only in where the view comes from and whether plans are run.
 
-import type { Action, ClusterView, ExposedAPI, ExposedAPIStatus, Outcome, ReconcileResult, Settings } from './types.js';
+import type { Action, ClusterView, Condition, ExposedAPI, ExposedAPIStatus, Outcome, Plan, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { SpecIssue } from './validate.js';
 import { FINALIZER, VIRTUAL_SERVICE_KIND } from './constants.js';
@@ -19,9 +19,10 @@ import { unenforcedFeatures } from './unenforced.js';
 import { buildUrl } from './url.js';
 import { parseSpec } from './validate.js';
 
-type Plan = Omit<ReconcileResult, 'namespace' | 'name'>;
+/** A plan before it is named after its API. */
+type Unnamed = Omit<Plan, 'namespace' | 'name'>;
 
-export function reconcile(api: ExposedAPI, view: ClusterView, settings: Settings, now: Date): ReconcileResult {
+export function reconcile(api: ExposedAPI, view: ClusterView, settings: Settings, now: Date): Plan {
   const target = { namespace: apiNamespace(api), name: api.metadata.name };
   if (api.metadata.deletionTimestamp) return { ...target, ...planDeletion(api, view) };
   const parsed = parseSpec(api);
@@ -30,14 +31,14 @@ export function reconcile(api: ExposedAPI, view: ClusterView, settings: Settings
 }
 
 /** Children go with the API through garbage collection; only pod annotations need us. */
-function planDeletion(api: ExposedAPI, view: ClusterView): Plan {
+function planDeletion(api: ExposedAPI, view: ClusterView): Unnamed {
   const actions = annotationRemovals(api, annotatedPods(api, view));
   if (api.metadata.finalizers?.includes(FINALIZER)) actions.push({ type: 'removeFinalizer', finalizer: FINALIZER });
   return { outcome: 'deleted', status: api.status ?? {}, actions };
 }
 
 /** Nothing serving traffic is torn down because of a typo: children stay as they are. */
-function planInvalid(api: ExposedAPI, issues: SpecIssue[], view: ClusterView, now: Date): Plan {
+function planInvalid(api: ExposedAPI, issues: SpecIssue[], view: ClusterView, now: Date): Unnamed {
   const previous = api.status?.conditions;
   const message = issues.map((i) => i.message).join('; ');
   const ready: ConditionInput = { type: 'Ready', status: 'False', reason: 'InvalidSpec', message };
@@ -45,10 +46,10 @@ function planInvalid(api: ExposedAPI, issues: SpecIssue[], view: ClusterView, no
   const status = desiredStatus(api.status, undefined, undefined, conditions);
   const actions: Action[] = [...transitionEvents(previous, conditions)];
   actions.push(...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource));
-  return { outcome: 'invalid', status, actions };
+  return { outcome: 'invalid', message, status, actions };
 }
 
-function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings, now: Date): Plan {
+function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings, now: Date): Unnamed {
   const namespace = apiNamespace(api);
   const routing = planRouting(api, spec, view, settings);
   const metrics = planMetrics(api, spec, view, settings);
@@ -79,12 +80,12 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   // The status before the Events saying how it changed: it is what users and the Canvas wait for.
   const actions: Action[] = [...childWrites, ...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource)];
   actions.push(...transitionEvents(previous, conditions));
-  const isReady = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-  const rollup = componentRollup(api, spec.segment, { url: reachable.url, developerUI: reachable.developerUI, ready: isReady }, view);
+  const rollup = componentRollup(api, spec.segment, { url: reachable.url, developerUI: reachable.developerUI, ready: isReady(status) }, view);
   if (rollup.action) actions.push(rollup.action);
 
   const problem = routing.problem ?? metrics.problem;
-  const plan: Plan = { outcome: outcomeOf(problem, actions), status, actions };
+  const plan: Unnamed = { outcome: outcomeOf(problem, actions), status, actions };
+  if (problem) plan.message = mostSpecificFailure(conditions);
   if (rollup.requeueAfterMs !== undefined) plan.requeueAfterMs = rollup.requeueAfterMs;
   if (createsVirtualService(routing.actions) && actions.length > childWrites.length) plan.replanAfter = childWrites.length;
   return plan;
@@ -123,6 +124,17 @@ function childEvents(actions: readonly Action[]): Action[] {
   const pods = actions.flatMap((a) => (a.type === 'annotatePod' ? [a.name] : []));
   if (pods.length > 0) events.push(event('PodsAnnotated', `updated metrics annotations on pods ${pods.join(', ')}`));
   return events;
+}
+
+/**
+ * READY, wherever it is shown: the API's Ready condition is True (it is routed, has a URL
+ * and its implementation has ready endpoints). docs/commands.md documents it once.
+ */
+export const isReady = (status: ExposedAPIStatus | undefined): boolean => status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+/** The most specific failing condition's message: routing and metrics say more than Ready. */
+function mostSpecificFailure(conditions: readonly Condition[]): string | undefined {
+  return ['Routed', 'MetricsConfigured', 'Ready'].map((type) => conditions.find((c) => c.type === type && c.status === 'False')).find(Boolean)?.message;
 }
 
 function outcomeOf(problem: 'conflict' | 'error' | undefined, actions: readonly Action[]): Outcome {

@@ -27,7 +27,7 @@ export { componentRollup, parentComponentName, type RollupEntry } from './compon
 export { desiredApiStatus, desiredStatus, statusChanged } from './status.js';
 export { childMatches } from './match.js';
 export { componentEntryState, plannedChild, podsToAnnotate, statusDiffers, type ChildState } from './drift.js';
-export { reconcile } from './engine.js';
+export { isReady, reconcile } from './engine.js';
 export {
   buildSettings,
   DEFAULTS,

@@ -180,12 +180,16 @@ export type Action =
   | { type: 'addFinalizer' | 'removeFinalizer'; finalizer: string }
   | { type: 'event'; eventType: 'Normal' | 'Warning'; reason: string; message: string };
 
+/** The engine's judgement of one API: what its plan does, or what stands in the way. */
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'invalid' | 'conflict' | 'error' | 'deleted';
 
-export interface ReconcileResult {
+/** The engine's answer for one API: its outcome, the status it should have, and the writes that get it there. */
+export interface Plan {
   namespace: string;
   name: string;
   outcome: Outcome;
+  /** Why the API is invalid, in conflict or in error: the most specific failing condition's message. */
+  message?: string;
   /** The status the API should have after the plan is carried out. */
   status: ExposedAPIStatus;
   actions: Action[];

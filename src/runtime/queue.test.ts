@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { WorkQueue, type ProcessResult } from './queue.js';
+import { WorkQueue, type Result } from './queue.js';
 
 /** A promise the test settles by hand, to hold a run in flight. */
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } {
@@ -17,14 +17,20 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
 
 /** A process function that records each run and holds it until the test releases it. */
 function heldProcess() {
-  const runs: { key: string; done: ReturnType<typeof deferred> }[] = [];
-  const process = (key: string): Promise<ProcessResult> => {
+  const runs: { key: string; done: ReturnType<typeof deferred>; finished: boolean }[] = [];
+  const process = (key: string): Promise<Result | void> => {
     const done = deferred();
-    runs.push({ key, done });
-    return done.promise;
+    const run = { key, done, finished: false };
+    runs.push(run);
+    return done.promise.finally(() => (run.finished = true));
   };
-  return { runs, process };
+  /** Runs started and not yet finished, as the process function sees them. */
+  const running = () => runs.filter((r) => !r.finished).length;
+  return { runs, process, running };
 }
+
+/** True when nothing is in flight: shutting down an idle queue resolves true at once, a busy one times out first. */
+const idle = (queue: WorkQueue) => queue.shutdown({ timeoutMs: 0 });
 
 const exact = { jitter: 0 };
 
@@ -47,41 +53,43 @@ test('a burst of adds for one waiting key runs it once', async () => {
 });
 
 test('a key added while processing runs again right after, never twice at once', async () => {
-  const { runs, process } = heldProcess();
+  const { runs, process, running } = heldProcess();
   const queue = new WorkQueue({ process, concurrency: 4 });
   queue.add('a');
   for (let i = 0; i < 100; i++) queue.add('a');
   await settle();
   expect(runs).toHaveLength(1);
-  expect(queue.inFlight()).toBe(1);
+  expect(running()).toBe(1);
   expect(queue.depth()).toBe(1);
 
   runs[0].done.resolve();
   await settle();
   expect(runs).toHaveLength(2);
-  expect(queue.inFlight()).toBe(1);
+  expect(running()).toBe(1);
   expect(queue.depth()).toBe(0);
 
   runs[1].done.resolve();
   await settle();
   expect(runs).toHaveLength(2);
-  expect(queue.inFlight()).toBe(0);
+  expect(running()).toBe(0);
+  await expect(idle(queue)).resolves.toBe(true);
 });
 
 test('different keys run in parallel, up to the concurrency', async () => {
-  const { runs, process } = heldProcess();
+  const { runs, process, running } = heldProcess();
   const queue = new WorkQueue({ process, concurrency: 2 });
   queue.add('a');
   queue.add('b');
   queue.add('c');
   expect(runs.map((r) => r.key)).toEqual(['a', 'b']);
-  expect(queue.inFlight()).toBe(2);
+  expect(running()).toBe(2);
   expect(queue.depth()).toBe(1);
 
   runs[1].done.resolve();
   await settle();
   expect(runs.map((r) => r.key)).toEqual(['a', 'b', 'c']);
-  expect(queue.inFlight()).toBe(2);
+  expect(running()).toBe(2);
+  await expect(idle(queue)).resolves.toBe(false);
 });
 
 test('failures back off exponentially per key, capped, and a success resets the count', async () => {
@@ -92,7 +100,7 @@ test('failures back off exponentially per key, capped, and a success resets the 
     backoff: { ...exact, baseMs: 10, maxMs: 40 },
     process: async () => {
       started.push(Date.now());
-      if (started.length <= failUntil) throw new Error('boom');
+      return started.length <= failUntil ? { error: new Error('boom') } : {};
     },
   });
   const t0 = Date.now();
@@ -113,19 +121,31 @@ test('failures back off exponentially per key, capped, and a success resets the 
     expect(started).toHaveLength(runsAfter);
   }
   expect(started.map((t) => t - t0)).toEqual([0, 10, 30, 70, 110]);
-  expect(queue.retries('a')).toBe(0);
+  // Succeeded: nothing is retried.
+  await jest.advanceTimersByTimeAsync(1000);
+  expect(started).toHaveLength(5);
 
   // After the success, the next failure starts again from the base delay.
   failUntil = 6;
   queue.add('a');
   await jest.advanceTimersByTimeAsync(0);
   expect(started).toHaveLength(6);
-  expect(queue.retries('a')).toBe(1);
-  await jest.advanceTimersByTimeAsync(10);
+  await jest.advanceTimersByTimeAsync(9);
+  expect(started).toHaveLength(6);
+  await jest.advanceTimersByTimeAsync(1);
   expect(started).toHaveLength(7);
-  expect(queue.retries('a')).toBe(0);
   await jest.advanceTimersByTimeAsync(1000);
   expect(started).toHaveLength(7);
+
+  // And that success reset the count again: one failure, retried after the base delay.
+  failUntil = 8;
+  queue.add('a');
+  await jest.advanceTimersByTimeAsync(0);
+  expect(started).toHaveLength(8);
+  await jest.advanceTimersByTimeAsync(9);
+  expect(started).toHaveLength(8);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(started).toHaveLength(9);
 });
 
 test('jitter shortens retry delays by up to its fraction', async () => {
@@ -135,7 +155,7 @@ test('jitter shortens retry delays by up to its fraction', async () => {
     backoff: { baseMs: 100, maxMs: 1000, jitter: 0.5, random: () => 0.5 },
     process: async () => {
       started.push(Date.now());
-      throw new Error('boom');
+      return { error: new Error('boom') };
     },
   });
   const t0 = Date.now();
@@ -153,7 +173,7 @@ test('one failing key does not hold back the others', async () => {
     backoff: { ...exact, baseMs: 1000, maxMs: 1000 },
     process: async (key) => {
       runs.push(key);
-      if (key === 'bad') throw new Error('boom');
+      return key === 'bad' ? { error: new Error('boom') } : {};
     },
   });
   queue.add('bad');
@@ -162,8 +182,11 @@ test('one failing key does not hold back the others', async () => {
   queue.add('good');
   await jest.advanceTimersByTimeAsync(0);
   expect(runs).toEqual(['bad', 'good', 'good']);
-  expect(queue.retries('bad')).toBe(1);
-  expect(queue.retries('good')).toBe(0);
+  // Only the failing key comes back, after its own backoff.
+  await jest.advanceTimersByTimeAsync(999);
+  expect(runs).toEqual(['bad', 'good', 'good']);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(runs).toEqual(['bad', 'good', 'good', 'bad']);
   await queue.shutdown();
 });
 
@@ -205,31 +228,32 @@ test('a run can ask to be requeued after a delay', async () => {
   expect(runs).toEqual([0, 1000, 2000]);
 });
 
-test('onResult reports each run with its outcome', async () => {
-  const results: [string, string, unknown][] = [];
-  const failure = new Error('boom');
+test('a process that throws is retried like one that returns the error, and an error wins over a requeue', async () => {
+  jest.useFakeTimers();
+  const runs: [string, number][] = [];
+  const t0 = Date.now();
   const queue = new WorkQueue({
-    backoff: { baseMs: 60_000, maxMs: 60_000 },
+    backoff: { ...exact, baseMs: 100, maxMs: 100 },
     process: async (key) => {
-      if (key === 'bad') throw failure;
-    },
-    onResult: (key, outcome, durationMs, error) => {
-      expect(durationMs).toBeGreaterThanOrEqual(0);
-      results.push([key, outcome, error]);
+      runs.push([key, Date.now() - t0]);
+      if (runs.filter(([k]) => k === key).length > 1) return;
+      if (key === 'throws') throw new Error('bug');
+      return { error: new Error('boom'), requeueAfterMs: 5000 };
     },
   });
-  queue.add('ok');
-  queue.add('bad');
-  await settle();
-  expect(results).toEqual([
-    ['ok', 'success', undefined],
-    ['bad', 'error', failure],
+  queue.add('throws');
+  queue.add('returns');
+  await jest.advanceTimersByTimeAsync(10_000);
+  expect(runs).toEqual([
+    ['throws', 0],
+    ['returns', 0],
+    ['throws', 100],
+    ['returns', 100],
   ]);
-  await queue.shutdown();
 });
 
 test('shutdown lets runs in flight finish, drops waiting work and refuses new work', async () => {
-  const { runs, process } = heldProcess();
+  const { runs, process, running } = heldProcess();
   const queue = new WorkQueue({ process, concurrency: 1 });
   queue.add('a');
   queue.add('b');
@@ -247,7 +271,8 @@ test('shutdown lets runs in flight finish, drops waiting work and refuses new wo
   expect(drained).toBe(true);
   await new Promise((r) => setTimeout(r, 20));
   expect(runs.map((r) => r.key)).toEqual(['a']);
-  expect(queue.inFlight()).toBe(0);
+  expect(running()).toBe(0);
+  await expect(idle(queue)).resolves.toBe(true);
 });
 
 test('shutdown gives up waiting after its timeout', async () => {

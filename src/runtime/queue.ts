@@ -4,18 +4,25 @@
 // once, and a failing key is retried with its own exponential backoff, forever.
 import { backoffDelay, backoffOptions, type BackoffOptions } from './backoff.js';
 
-export type ProcessResult = void | { requeueAfterMs?: number };
-export type Outcome = 'success' | 'error';
+/**
+ * What one run asks of the queue, controller-runtime's Result and error in one value: an
+ * error retries the key after its backoff (longer for each failure in a row); otherwise
+ * the backoff resets and requeueAfterMs, if set, runs the key again after that long.
+ * Failures travel as this value; a process that throws (a bug) is treated as having
+ * returned the error, as controller-runtime recovers a panicking reconciler, so no key is lost.
+ */
+export interface Result {
+  requeueAfterMs?: number;
+  error?: unknown;
+}
 
 export interface WorkQueueOptions {
-  /** Reconciles one key. Throwing schedules a retry after the key's backoff. */
-  process: (key: string) => Promise<ProcessResult>;
+  /** Reconciles one key. */
+  process: (key: string) => Promise<Result | void>;
   /** Keys processed in parallel (different keys only). */
   concurrency?: number;
   /** Per-key retry delays; defaults to 5 ms doubling up to 5 minutes, jittered up to 20% shorter. */
   backoff?: Partial<BackoffOptions>;
-  /** Called after every run, for metrics and logs; must not throw. */
-  onResult?: (key: string, outcome: Outcome, durationMs: number, error?: unknown) => void;
   /** Told each step of a key's way through the queue, for metrics; must not throw. */
   metrics?: QueueMetrics;
 }
@@ -74,15 +81,6 @@ export class WorkQueue {
     return this.waiting.size + this.dirty.size;
   }
 
-  inFlight(): number {
-    return this.processing.size;
-  }
-
-  /** Consecutive failures of key (0 once it succeeds). */
-  retries(key: string): number {
-    return this.failures.get(key) ?? 0;
-  }
-
   /**
    * Stops taking work: waiting, delayed and later keys are dropped (the next start's
    * resync picks them up), runs in flight finish. Resolves true once they have, or
@@ -115,28 +113,24 @@ export class WorkQueue {
   }
 
   private async run(key: string): Promise<void> {
-    const started = performance.now();
-    let result: ProcessResult = undefined;
-    let outcome: Outcome = 'success';
-    let error: unknown;
+    let result: Result | void;
     try {
       result = await this.options.process(key);
-    } catch (err) {
-      outcome = 'error';
-      error = err;
+    } catch (error) {
+      result = { error: error ?? new Error('process threw nothing') };
     }
-    this.options.onResult?.(key, outcome, performance.now() - started, error);
     this.options.metrics?.done(key);
     this.processing.delete(key);
     if (this.dirty.delete(key)) this.waiting.add(key);
-    if (outcome === 'success') {
-      this.failures.delete(key);
-      if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
-    } else {
+    // The one place a run's result becomes queue operations (controller-runtime's reconcileHandler).
+    if (result?.error !== undefined) {
       const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
       this.options.metrics?.retry(key);
       this.addAfter(key, backoffDelay(failures, this.backoff));
+    } else {
+      this.failures.delete(key);
+      if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     }
     if (this.shuttingDown && this.processing.size === 0) this.drainWaiters.splice(0).forEach((resolve) => resolve());
     this.pump();

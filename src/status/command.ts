@@ -9,7 +9,7 @@ import { listExposedApis, loadView, selectApis, type Scope } from '../kube/load.
 import type { StoreView } from '../kube/view.js';
 import { diagnose } from './diagnose.js';
 import { formatDiagnosis, formatStatus, pendingLines, type OutputFormat } from './format.js';
-import { isAvailable, statusItem, type StatusItem } from './items.js';
+import { statusItem, type StatusItem } from './items.js';
 import type { PodInfo } from './links.js';
 import { formatDuration, pollUntil } from './wait.js';
 
@@ -32,7 +32,7 @@ interface Snapshot {
 
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
-const allAvailable = (s: Snapshot) => s.missing.length === 0 && s.items.every(isAvailable);
+const allAvailable = (s: Snapshot) => s.missing.length === 0 && s.items.every((i) => i.ready);
 
 /** What the ExposedAPIs' own status says: one LIST, so --wait can poll every second. */
 async function snapshot(o: StatusOptions): Promise<Snapshot> {

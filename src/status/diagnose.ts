@@ -3,7 +3,7 @@
 // Component entry, status), each ✓ or ✗ with a fact, and the first broken one named.
 import { parentComponentName, parseSpec, reconcile } from '../reconcile/index.js';
 import type { ClusterView, ExposedAPI, Settings } from '../reconcile/types.js';
-import { isAvailable, statusItem } from './items.js';
+import { statusItem } from './items.js';
 import { broken, componentLink, endpointsLink, gatewayLink, metricsLink, ok, podsLink, routeLink, serviceLink, skipped, statusLink, type Link, type PodInfo } from './links.js';
 
 export interface Diagnosis {
@@ -47,7 +47,7 @@ export function diagnose(api: ExposedAPI, view: ClusterView, settings: Settings,
   const reported = item.reason !== undefined && item.message !== first?.fact ? ` (the API reports ${item.reason}: ${item.message})` : '';
   let summary: string;
   if (first) summary = `first broken link: ${first.name}: ${first.fact}${reported}`;
-  else if (isAvailable(item)) summary = `ready: ${item.url}`;
+  else if (item.ready) summary = `ready: ${item.url}`;
   else summary = `not ready: ${item.reason}: ${item.message}`;
-  return { key: `${api.metadata.namespace}/${api.metadata.name}`, links, summary, available: isAvailable(item) };
+  return { key: `${api.metadata.namespace}/${api.metadata.name}`, links, summary, available: item.ready };
 }

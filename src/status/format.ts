@@ -3,7 +3,7 @@
 import chalk from 'chalk';
 import { stringify } from 'yaml';
 import type { Diagnosis } from './diagnose.js';
-import { isAvailable, type StatusItem } from './items.js';
+import type { StatusItem } from './items.js';
 import type { Mark } from './links.js';
 import { formatTable, NAME_CAPS } from '../cli/table.js';
 
@@ -19,7 +19,7 @@ export function statusDocument(items: readonly StatusItem[], missing: readonly s
       name: i.name,
       url: i.url ?? null,
       ready: i.ready,
-      available: isAvailable(i),
+      implementationReady: i.implementationReady,
       reason: i.reason ?? null,
       message: i.message ?? null,
       conditions: i.conditions,
@@ -30,10 +30,8 @@ export function statusDocument(items: readonly StatusItem[], missing: readonly s
 
 function table(items: readonly StatusItem[]): string {
   if (items.length === 0) return 'No ExposedAPIs found.\n';
-  // READY is whether the API is usable (the Ready condition, as the dashboard shows it), not
-  // only status.implementation.ready: a routed-nowhere API with ready pods is not ready.
-  const rows = items.map((i) => [i.namespace, i.name, i.url ?? '<pending>', String(isAvailable(i)), i.reason ? `${i.reason}: ${i.message}` : '']);
-  const paint = (text: string, row: number) => (isAvailable(items[row]) ? text : chalk.yellow(text));
+  const rows = items.map((i) => [i.namespace, i.name, i.url ?? '<pending>', String(i.ready), i.reason ? `${i.reason}: ${i.message}` : '']);
+  const paint = (text: string, row: number) => (items[row].ready ? text : chalk.yellow(text));
   return formatTable(['NAMESPACE', 'NAME', 'URL', 'READY', 'REASON'], rows, { max: NAME_CAPS, paint });
 }
 
@@ -43,10 +41,10 @@ export function formatStatus(items: readonly StatusItem[], missing: readonly str
   return table(items);
 }
 
-/** `namespace/name: Reason: message`, one per API that is not available. */
+/** `namespace/name: Reason: message`, one per API that is not ready. */
 export function pendingLines(items: readonly StatusItem[], missing: readonly string[]): string[] {
   return [
-    ...items.filter((i) => !isAvailable(i)).map((i) => `${i.namespace}/${i.name}: ${i.reason}: ${i.message}`),
+    ...items.filter((i) => !i.ready).map((i) => `${i.namespace}/${i.name}: ${i.reason}: ${i.message}`),
     ...missing.map((name) => `${name}: NotFound: no ExposedAPI of that name in the selected namespaces`),
   ];
 }

@@ -1,7 +1,7 @@
 // The links of the "why is my API not ready?" chain, each judged from the cluster view,
 // the engine's result on it and (for pods) a targeted read. Pure.
 import { componentEntryState, gatewayAddress, isMetricsApi, plannedChild, podsToAnnotate, statusDiffers, type ApiSpec } from '../reconcile/index.js';
-import type { ClusterView, Condition, EndpointSlice, ReconcileResult, Settings } from '../reconcile/types.js';
+import type { ClusterView, Condition, EndpointSlice, Plan, Settings } from '../reconcile/types.js';
 
 export type Mark = 'ok' | 'broken' | 'skipped';
 
@@ -22,7 +22,7 @@ export const broken = (name: string, fact: string): Link => ({ name, mark: 'brok
 export const skipped = (name: string, fact: string): Link => ({ name, mark: 'skipped', fact });
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const condition = (result: ReconcileResult, type: string): Condition | undefined => result.status.conditions?.find((c) => c.type === type);
+const condition = (result: Plan, type: string): Condition | undefined => result.status.conditions?.find((c) => c.type === type);
 
 export function serviceLink(view: ClusterView, ns: string, spec: ApiSpec): Link {
   const service = view.service(ns, spec.implementation);
@@ -70,7 +70,7 @@ export function gatewayLink(view: ClusterView, settings: Settings, spec: ApiSpec
 }
 
 /** A child against the engine's plan: missing, differing or matching. */
-function childLink(link: string, kind: string, result: ReconcileResult): Link {
+function childLink(link: string, kind: string, result: Plan): Link {
   const what = `${kind} ${result.namespace}/${result.name}`;
   const planned = plannedChild(result.actions, kind);
   if (planned === 'missing') return broken(link, `${what} does not exist yet (no operator has reconciled this API)`);
@@ -78,13 +78,13 @@ function childLink(link: string, kind: string, result: ReconcileResult): Link {
   return ok(link, `${what} matches the desired state`);
 }
 
-export function routeLink(result: ReconcileResult): Link {
+export function routeLink(result: Plan): Link {
   const routed = condition(result, 'Routed');
   if (routed?.status === 'False') return broken('route', routed.message);
   return childLink('route', 'VirtualService', result);
 }
 
-export function metricsLink(spec: ApiSpec, settings: Settings, result: ReconcileResult): Link {
+export function metricsLink(spec: ApiSpec, settings: Settings, result: Plan): Link {
   if (!isMetricsApi(spec.apiType)) return skipped('metrics', 'not a metrics API');
   const configured = condition(result, 'MetricsConfigured');
   if (configured?.status === 'False') return broken('metrics', configured.message);
@@ -94,7 +94,7 @@ export function metricsLink(spec: ApiSpec, settings: Settings, result: Reconcile
   return ok('metrics', configured?.message ?? 'pods are annotated');
 }
 
-export function componentLink(view: ClusterView, result: ReconcileResult, parent: string | undefined): Link {
+export function componentLink(view: ClusterView, result: Plan, parent: string | undefined): Link {
   if (parent === undefined) return skipped('component', 'not part of a Component');
   if (!view.component(result.namespace, parent)) return broken('component', `Component ${parent} not found`);
   const entry = componentEntryState(result);
@@ -103,7 +103,7 @@ export function componentLink(view: ClusterView, result: ReconcileResult, parent
   return ok('component', `Component ${parent} lists this API with its URL and readiness`);
 }
 
-export function statusLink(result: ReconcileResult): Link {
+export function statusLink(result: Plan): Link {
   if (statusDiffers(result)) return broken('status', 'the status differs from the desired state (no operator has caught up)');
   return ok('status', 'the status is up to date');
 }

@@ -7,7 +7,7 @@ import { Executor } from '../kube/executor.js';
 import { storeOf } from '../kube/memory-cluster.js';
 import { newStores, StoreView } from '../kube/view.js';
 import { reconcile } from '../reconcile/index.js';
-import type { Action, EndpointSlice, ExposedAPI, KubeObject, ReconcileResult, Service, Settings } from '../reconcile/types.js';
+import type { Action, EndpointSlice, ExposedAPI, KubeObject, Plan, Service, Settings } from '../reconcile/types.js';
 import { CAPABILITIES, gateway, NS, SETTINGS } from './objects.js';
 
 /** A client of no cluster: a client dry run never calls it, and would fail if it did. */
@@ -59,8 +59,8 @@ export class TestCluster {
   }
 
   /** Plans and carries out each plan (up to where it asks to plan again) until nothing is left to do; returns every pass. */
-  async converge(name: string, settings: Settings = this.settings, now: Date = this.now): Promise<ReconcileResult[]> {
-    const passes: ReconcileResult[] = [];
+  async converge(name: string, settings: Settings = this.settings, now: Date = this.now): Promise<Plan[]> {
+    const passes: Plan[] = [];
     for (let i = 0; i < MAX_PASSES; i++) {
       const api = this.api(name);
       const result = reconcile(api, this.view(settings), settings, now);

@@ -2,7 +2,7 @@
 // Service `prd-svc` with one ready endpoint and one pod (port `web` is 9000), and an
 // ingress gateway Service with the address 203.0.113.7. The gateway setting names no
 // readable Istio Gateway, so the Service labelled istio=ingressgateway is the gateway.
-import type { ExposedAPI, KubeObject, Pod, ReconcileResult, Service, Settings } from '../reconcile/types.js';
+import type { ExposedAPI, KubeObject, Pod, Plan, Service, Settings } from '../reconcile/types.js';
 import { reconcile } from '../reconcile/index.js';
 import { TestCluster } from './cluster.js';
 import { endpointSlice, exposedApi, NS, service } from './objects.js';
@@ -55,4 +55,4 @@ export function prdCluster(api: ExposedAPI = prdApi()): TestCluster {
 }
 
 /** The engine's plan for `prd-api` as the cluster is now. */
-export const plan = (c: TestCluster, at: Date = now, s: Settings = settings): ReconcileResult => reconcile(c.api(PRD), c.view(s), s, at);
+export const plan = (c: TestCluster, at: Date = now, s: Settings = settings): Plan => reconcile(c.api(PRD), c.view(s), s, at);

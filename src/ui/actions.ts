@@ -8,6 +8,7 @@ import { collectionPath, EVENT } from '../kube/resources.js';
 import type { Controller } from '../operator/controller.js';
 import { runOnce } from '../oneshot/run.js';
 import { showDiff } from '../cli/diff.js';
+import { reasonOf } from '../cli/converged.js';
 import type { DashboardActions } from './components/Dashboard.js';
 import { detailsFor } from './details.js';
 import type { ApiEvent } from './panes.js';
@@ -74,7 +75,8 @@ export function dashboardActions(c: ActionContext): DashboardActions {
       const report = await runOnce(c.client, { settings: c.settings, scope: onlyNamespace(ns), names: [name], dryRun: 'none' });
       const api = report.apis[0];
       if (!api) return `${key} is gone`;
-      return `reconciled ${key}: ${api.outcome}${api.message ? `: ${api.message}` : ''}`;
+      const reason = reasonOf(api);
+      return `reconciled ${key}: ${api.outcome}${reason ? `: ${reason}` : ''}`;
     },
   };
 }

@@ -25,7 +25,7 @@ const SPECS: Spec[] = [
   { id: 'type', title: 'TYPE', min: 7, max: 11, drop: 1, give: 1 },
   { id: 'path', title: 'PATH', min: 12, max: 40, drop: 4, give: 0 },
   { id: 'url', title: 'URL', min: 16, max: 72, give: 2 },
-  { id: 'ready', title: 'READY', min: 5, max: 5, give: 1 },
+  { id: 'ready', title: 'READY', min: 5, max: 5, give: 1 }, // docs/commands.md#ready
   { id: 'routing', title: 'ROUTING', min: 8, max: 16, drop: 6, give: 1 },
   { id: 'metrics', title: 'METRICS', min: 7, max: 16, drop: 3, give: 1 },
   { id: 'age', title: 'AGE', min: 3, max: 5, drop: 7, give: 1 },

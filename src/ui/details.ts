@@ -2,7 +2,7 @@
 // each child and whether it matches the desired state (the engine's plan would write it
 // if not), and its URLs. Pure; Events are fetched separately when the pane opens.
 import { componentEntryState, parentComponentName, plannedChild, podsToAnnotate, reconcile, statusDiffers, type ChildState } from '../reconcile/index.js';
-import type { Action, ClusterView, Condition, ExposedAPI, ReconcileResult, Settings } from '../reconcile/types.js';
+import type { Action, ClusterView, Condition, ExposedAPI, Plan, Settings } from '../reconcile/types.js';
 
 export interface ChildLine {
   what: string;
@@ -26,7 +26,7 @@ function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[
   return live === undefined ? undefined : { what, state: 'matches' };
 }
 
-function componentLine(api: ExposedAPI, result: ReconcileResult): ChildLine | undefined {
+function componentLine(api: ExposedAPI, result: Plan): ChildLine | undefined {
   const parent = parentComponentName(api);
   if (parent === undefined) return undefined;
   return { what: `Component ${api.metadata.namespace}/${parent} entry`, state: componentEntryState(result) };

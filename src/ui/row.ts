@@ -1,8 +1,8 @@
 // One dashboard row per ExposedAPI: what the engine says the API's status is (which is the
 // live status whenever the cluster is in sync) plus whether the cluster still differs
 // from the engine's plan. Pure: the status store calls it on cached objects.
-import { parentComponentName, reconcile } from '../reconcile/index.js';
-import type { ClusterView, Condition, ExposedAPI, ReconcileResult, Settings } from '../reconcile/types.js';
+import { isReady, parentComponentName, reconcile } from '../reconcile/index.js';
+import type { ClusterView, Condition, ExposedAPI, Outcome, Plan, Settings } from '../reconcile/types.js';
 
 export type RowState = 'ready' | 'pending' | 'error';
 
@@ -16,7 +16,7 @@ export interface ApiRow {
   type: string;
   path: string;
   url?: string;
-  /** The Ready condition: routed, URL known and implementation ready. */
+  /** READY (docs/commands.md#ready): the Ready condition is True. */
   ready: boolean;
   /** `routed`, `conflict`, or the reason the API is not routed. */
   routing: string;
@@ -36,7 +36,7 @@ export type RowFields = Omit<ApiRow, 'changedAt'>;
 const find = (conditions: readonly Condition[], type: string) => conditions.find((c) => c.type === type);
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : v === undefined || v === null ? fallback : String(v));
 
-function routingOf(routed: Condition | undefined, outcome: ReconcileResult['outcome']): string {
+function routingOf(routed: Condition | undefined, outcome: Outcome): string {
   if (routed?.status === 'True') return 'routed';
   if (routed?.reason === 'Conflict') return 'conflict';
   if (routed) return routed.reason;
@@ -49,15 +49,16 @@ function metricsOf(condition: Condition | undefined): string {
 }
 
 /** The row for an API from the engine's result on the same view. */
-export function rowFromResult(api: ExposedAPI, result: ReconcileResult): RowFields {
+export function rowFromResult(api: ExposedAPI, result: Plan): RowFields {
   const conditions = result.status.conditions ?? [];
   const ready = find(conditions, 'Ready');
   const routed = find(conditions, 'Routed');
   const metrics = find(conditions, 'MetricsConfigured');
   const failed = [routed, metrics].find((c) => c?.status === 'False');
   const broken = ['invalid', 'conflict', 'error'].includes(result.outcome) || failed !== undefined;
+  const isApiReady = isReady(result.status);
 
-  let state: RowState = broken ? 'error' : ready?.status === 'True' ? 'ready' : 'pending';
+  let state: RowState = broken ? 'error' : isApiReady ? 'ready' : 'pending';
   let reason = state === 'ready' ? undefined : (failed ?? ready)?.message;
   if (result.outcome === 'deleted') {
     state = 'pending';
@@ -70,7 +71,7 @@ export function rowFromResult(api: ExposedAPI, result: ReconcileResult): RowFiel
     component: parentComponentName(api) ?? '-',
     type: text(api.spec?.apiType, '-'),
     path: text(api.spec?.path, '-'),
-    ready: ready?.status === 'True',
+    ready: isApiReady,
     routing: routingOf(routed, result.outcome),
     metrics: metricsOf(metrics),
     state,

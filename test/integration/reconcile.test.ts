@@ -1,6 +1,7 @@
 // The one-shot engine against the real API server: routing, status, readiness, URLs,
 // adoption, conflicts, invalid specs, pruning, Component roll-up and request counts.
 import { ApiError, KubeClient } from '../../src/kube/client.js';
+import { reportItem } from '../../src/cli/converged.js';
 import { runOnce, RunReport } from '../../src/oneshot/run.js';
 import type { Settings } from '../../src/reconcile/types.js';
 import {
@@ -302,7 +303,7 @@ test('a client dry run plans what a server dry run plans, and sends no write at 
   expect(local.writes).toBe(0);
   // The same row but for when the conditions changed: each run takes its own clock.
   const timeless = (report: RunReport) => {
-    const r = row(report, 'planned');
+    const r = reportItem(row(report, 'planned'));
     return { ...r, conditions: r.conditions.map(({ lastTransitionTime: _, ...c }) => c) };
   };
   expect(timeless(local.report)).toEqual(timeless(server.report));

@@ -111,7 +111,7 @@ describe('the list', () => {
       name: 'serving',
       url: `https://${ADDRESS}/${ns}/serving`,
       ready: true,
-      available: true,
+      implementationReady: true,
       reason: null,
       message: null,
     });
@@ -121,7 +121,7 @@ describe('the list', () => {
       name: 'waiting',
       url: `https://${ADDRESS}/${ns}/waiting`,
       ready: false,
-      available: false,
+      implementationReady: false,
       reason: 'NoReadyEndpoints',
       message: 'Service idle has no ready endpoints',
     });
