@@ -1,7 +1,7 @@
 // `kopf run ...` as the Canvas chart starts its Python operator, translated into the
 // arguments of `kubectl oda-api watch`, so the image can replace the Python one without
 // touching the chart. Pure: argv in, a plan out; the entry point (kopf-main.ts) runs it.
-import type { LogLevel } from '../reconcile/settings.js';
+import type { LogLevel } from '../runtime/log.js';
 
 /** Something to say once, at INFO, before the operator starts. */
 export interface KopfNote {

@@ -2,8 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { clientFrom, clusterFlags, scopeFrom, settingsFrom } from '../cli/flags.js';
 import { UserError } from '../cli/errors.js';
-import { parseLogLevel } from '../reconcile/index.js';
-import { createLogger } from '../runtime/log.js';
+import { createLogger, logLevelError, parseLogLevel } from '../runtime/log.js';
 import { parseAddress } from '../runtime/health.js';
 import { startOperator } from '../operator/run.js';
 import { DEFAULT_SILENCE_LIMIT_MS, DEFAULT_WORKERS } from '../operator/controller.js';
@@ -40,7 +39,7 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
   async run(): Promise<void> {
     const { flags } = await this.parse(Watch);
     const level = flags.verbose ? 'debug' : flags.quiet ? 'warning' : parseLogLevel(flags['log-level']);
-    if (!level) throw new UserError(`log level "${flags['log-level']}": must be 10, 20, 30, 40 or debug, info, warning, error`);
+    if (!level) throw new UserError(logLevelError(flags['log-level'])!);
     const log = createLogger({ level, format: flags['log-format'], color: process.stderr.isTTY === true && !process.env.NO_COLOR });
     const scope = scopeFrom(flags);
     const healthAddress = flags['health-address'] === 'none' ? undefined : flags['health-address'];

@@ -32,13 +32,10 @@ export {
   buildSettings,
   DEFAULTS,
   gatewayError,
-  logLevelError,
   metricsModeError,
-  parseLogLevel,
   publicHostnameError,
   scrapeIntervalError,
   settingsFromEnv,
-  type LogLevel,
   type RawSettings,
 } from './settings.js';
 export { literalNamespaces, namespaceMatcher, parseNamespacePatterns } from './namespaces.js';

@@ -1,9 +1,7 @@
 import {
   buildSettings,
   gatewayError,
-  logLevelError,
   metricsModeError,
-  parseLogLevel,
   publicHostnameError,
   scrapeIntervalError,
   settingsFromEnv,
@@ -68,9 +66,6 @@ describe('validators', () => {
     ['interval', scrapeIntervalError, '0', false],
     ['interval', scrapeIntervalError, '15', false],
     ['interval', scrapeIntervalError, '', false],
-    ['log level', logLevelError, '20', true],
-    ['log level', logLevelError, 'WARNING', true],
-    ['log level', logLevelError, 'verbose', false],
   ])('%s %j valid: %s', (_what, check, value, ok) => {
     const error = check(value);
     expect(error === undefined).toBe(ok);
@@ -80,14 +75,6 @@ describe('validators', () => {
     }
   });
 
-  it.each([
-    ['10', 'debug'],
-    ['20', 'info'],
-    ['30', 'warning'],
-    ['40', 'error'],
-    ['Debug', 'debug'],
-    ['warn', 'warning'],
-  ])('log level %s is %s', (value, level) => expect(parseLogLevel(value)).toBe(level));
 });
 
 describe('buildSettings', () => {

@@ -6,8 +6,6 @@ import type { MetricsMode, Settings } from './types.js';
 import { parseMetricsMode } from './metrics.js';
 import { isDns1123Label, isDns1123Subdomain, isHost } from './names.js';
 
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
-
 /** Raw setting values as strings, before validation. */
 export interface RawSettings {
   /** As given: checked by parseNamespacePatterns when used. */
@@ -76,27 +74,6 @@ export function scrapeIntervalError(value: string): string | undefined {
   return value !== '' && DURATION.test(value) && /[1-9]/.test(value)
     ? undefined
     : `scrape interval "${value}": must be a non-zero Prometheus duration such as 15s or 1m30s`;
-}
-
-const LOG_LEVELS: Record<string, LogLevel> = {
-  '10': 'debug',
-  '20': 'info',
-  '30': 'warning',
-  '40': 'error',
-  debug: 'debug',
-  info: 'info',
-  warning: 'warning',
-  warn: 'warning',
-  error: 'error',
-};
-
-/** Python logging levels (10/20/30/40, as LOGGING holds them) or their names. */
-export function parseLogLevel(value: string): LogLevel | undefined {
-  return LOG_LEVELS[value.trim().toLowerCase()];
-}
-
-export function logLevelError(value: string): string | undefined {
-  return parseLogLevel(value) ? undefined : `log level "${value}": must be 10, 20, 30, 40 or debug, info, warning, error`;
 }
 
 /** Engine settings from raw values, or every problem found. */

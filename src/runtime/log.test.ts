@@ -1,4 +1,4 @@
-import { createLogger, type LoggerOptions } from './log.js';
+import { createLogger, logLevelError, parseLogLevel, type LoggerOptions } from './log.js';
 
 function capture(options: Omit<LoggerOptions, 'stream'>) {
   const lines: string[] = [];
@@ -98,4 +98,28 @@ describe('levels and children', () => {
       expect.not.objectContaining({ api: expect.anything() }),
     ]);
   });
+});
+
+describe('log levels', () => {
+  it.each([
+    ['20', true],
+    ['WARNING', true],
+    ['verbose', false],
+  ])('%j valid: %s', (value, ok) => {
+    const error = logLevelError(value);
+    expect(error === undefined).toBe(ok);
+    if (error !== undefined) {
+      expect(error).toContain(JSON.stringify(value));
+      expect(error).not.toContain('\n');
+    }
+  });
+
+  it.each([
+    ['10', 'debug'],
+    ['20', 'info'],
+    ['30', 'warning'],
+    ['40', 'error'],
+    ['Debug', 'debug'],
+    ['warn', 'warning'],
+  ])('log level %s is %s', (value, level) => expect(parseLogLevel(value)).toBe(level));
 });

@@ -4,9 +4,9 @@
 // Not pino: readable lines would need pino-pretty beside it, and its JSON (numeric levels,
 // epoch times) is not the ts/level/msg lines the docs and tests rely on.
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { LogLevel } from '../reconcile/settings.js';
 
-export type { LogLevel };
+/** The operator's log levels; LOGGING and --log-level name them as Python's logging does. */
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export type LogFormat = 'plain' | 'json';
 export type Fields = Record<string, unknown>;
 
@@ -107,4 +107,25 @@ function toSafeJson(value: unknown, ancestors: object[] = []): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = toSafeJson(v, inner);
   return out;
+}
+
+const LOG_LEVELS: Record<string, LogLevel> = {
+  '10': 'debug',
+  '20': 'info',
+  '30': 'warning',
+  '40': 'error',
+  debug: 'debug',
+  info: 'info',
+  warning: 'warning',
+  warn: 'warning',
+  error: 'error',
+};
+
+/** Python logging levels (10/20/30/40, as LOGGING holds them) or their names. */
+export function parseLogLevel(value: string): LogLevel | undefined {
+  return LOG_LEVELS[value.trim().toLowerCase()];
+}
+
+export function logLevelError(value: string): string | undefined {
+  return parseLogLevel(value) ? undefined : `log level "${value}": must be 10, 20, 30, 40 or debug, info, warning, error`;
 }
