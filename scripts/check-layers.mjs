@@ -22,6 +22,8 @@ const LAYERS = {
   kube: { uses: ['reconcile', 'runtime'], packages: ['@kubernetes/client-node', 'undici', 'yaml'], why: 'I/O adapters: know no entry point' },
   runtime: { uses: [], packages: ['prom-client', 'chalk'], why: 'the runtime is generic: it reconciles keys, not ExposedAPIs' },
   reconcile: { uses: [], packages: [], pure: true, why: 'the engine is pure: no I/O' },
+  // Beside the layers: fixtures for the unit tests, never built into dist/ (tsconfig.build.json).
+  'test-support': { uses: ['ui', 'status', 'oneshot', 'operator', 'cache', 'output', 'kube', 'reconcile', 'runtime'], packages: [], why: 'unit-test fixtures: no command line' },
 };
 
 const files = (dir) =>

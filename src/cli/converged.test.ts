@@ -1,7 +1,8 @@
 import { ApiError } from '../kube/client.js';
 import type { Converged } from '../kube/converge.js';
 import type { Condition } from '../reconcile/types.js';
-import { reasonOf, reportItem } from './converged.js';
+import { reasonOf } from '../kube/converge.js';
+import { reportItem } from './converged.js';
 
 const condition = (type: string, status: 'True' | 'False', reason = type, message = `${type} ${status}`): Condition => ({ type, status, reason, message, lastTransitionTime: '2026-01-01T00:00:00Z' });
 const converged = (over: Partial<Converged>): Converged => ({

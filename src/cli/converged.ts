@@ -3,8 +3,7 @@
 // Warning Event), and each action done.
 import { isReady } from '../reconcile/index.js';
 import type { Action, Condition, Outcome } from '../reconcile/types.js';
-import { ApiError } from '../kube/client.js';
-import type { Converged } from '../kube/converge.js';
+import { reasonOf, type Converged } from '../kube/converge.js';
 
 /** One API in the documented `reconcile -o json|yaml` report (docs/commands.md). */
 export interface ReportItem {
@@ -36,18 +35,6 @@ export function reportItem(c: Converged): ReportItem {
     actions: c.done.map(describeAction),
     conditions: c.status.conditions ?? [],
   };
-}
-
-/** Why an API did not converge, on one line: what failed, else the engine's reason. */
-export function reasonOf(c: Converged): string | undefined {
-  if (c.error === undefined) return c.message;
-  if (c.error instanceof ApiError) return describeApiError(c.error);
-  return c.error instanceof Error ? c.error.message : String(c.error);
-}
-
-function describeApiError(err: ApiError): string {
-  if (err.status === 403) return `forbidden: ${err.message}`;
-  return `${err.method} ${err.path}: ${err.status} ${err.message}`;
 }
 
 function describeAction(a: Action): string {

@@ -7,6 +7,7 @@ import { ApiError, ConnectionError } from '../kube/client.js';
 import { MissingCrdError } from '../kube/discovery.js';
 import { LeaseForbiddenError } from '../runtime/leader.js';
 import { HealthAddressError } from '../runtime/health.js';
+import { DiffProgramError } from '../output/diff.js';
 
 /** Exit code for usage errors, an unreachable cluster and a missing CRD (as kubectl uses 1, diff >1). */
 export const EXIT_USAGE = 2;
@@ -23,7 +24,7 @@ export class UserError extends Error {
 
 export function describeFailure(err: unknown): { message: string; exitCode: number; stack?: string } {
   if (err instanceof UserError) return { message: err.message, exitCode: err.exitCode };
-  if (err instanceof ConnectionError || err instanceof MissingCrdError || err instanceof LeaseForbiddenError || err instanceof HealthAddressError) {
+  if (err instanceof ConnectionError || err instanceof MissingCrdError || err instanceof LeaseForbiddenError || err instanceof HealthAddressError || err instanceof DiffProgramError) {
     return { message: err.message, exitCode: EXIT_USAGE };
   }
   if (err instanceof ApiError) {

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { RunReport } from '../oneshot/run.js';
 import type { DryRun } from '../kube/executor.js';
 import { reportItem, type ReportItem } from './converged.js';
-import { formatTable, NAME_CAPS } from './table.js';
+import { formatTable, NAME_CAPS } from '../output/table.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 

@@ -1,6 +1,6 @@
 import { BaseCommand } from '../cli/base.js';
 import { clientFrom, clusterFlags, namesArg, scopeFrom, settingsFrom } from '../cli/flags.js';
-import { reconcileCommand } from '../oneshot/command.js';
+import { reconcileCommand } from '../cli/oneshot.js';
 
 export default class Diff extends BaseCommand {
   static summary = 'Show what reconcile would change, as a unified diff (like kubectl diff)';

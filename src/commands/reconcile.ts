@@ -3,7 +3,7 @@ import { BaseCommand } from '../cli/base.js';
 import { clientFrom, clusterFlags, namesArg, reportFormatFlag, scopeFrom, settingsFrom } from '../cli/flags.js';
 import type { DryRun } from '../kube/executor.js';
 import type { OutputFormat } from '../cli/report.js';
-import { reconcileCommand } from '../oneshot/command.js';
+import { reconcileCommand } from '../cli/oneshot.js';
 
 export default class Reconcile extends BaseCommand {
   static summary = 'Reconcile ExposedAPIs once: route them, set up metrics, report URLs and readiness';

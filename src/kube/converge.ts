@@ -1,7 +1,8 @@
 // Brings one ExposedAPI to its desired state: runs the engine, carries out its plan, and
 // runs it again until nothing is left to do (children first, then the status that names
-// them). Shared by the one-shot command and the watch runtime; knows nothing of either,
-// and says nothing in words: the report (cli/converged.ts) does.
+// them). Shared by the one-shot command and the watch runtime; knows nothing of either.
+// It says one thing in words, why an API did not converge (the log, the Warning Event and
+// the report all give that line); the report itself is cli/converged.ts.
 import { isMetricsApi, reconcile } from '../reconcile/index.js';
 import type { Action, ExposedAPI, ExposedAPIStatus, Outcome, Plan, Settings } from '../reconcile/types.js';
 import type { Result } from '../runtime/queue.js';
@@ -86,4 +87,16 @@ function blockedBy(api: ExposedAPI, settings: Settings, unreadable: Unreadable):
   const needs = ['services', 'endpointslices', 'virtualservices'];
   if (isMetricsApi(String(api.spec.apiType))) needs.push(settings.metricsMode === 'ServiceMonitor' ? 'servicemonitors' : 'pods');
   return needs.map((k) => unreadable.get(k)).find(Boolean);
+}
+
+/** Why an API did not converge, on one line: what failed, else the engine's reason. */
+export function reasonOf(c: Converged): string | undefined {
+  if (c.error === undefined) return c.message;
+  if (c.error instanceof ApiError) return describeApiError(c.error);
+  return c.error instanceof Error ? c.error.message : String(c.error);
+}
+
+function describeApiError(err: ApiError): string {
+  if (err.status === 403) return `forbidden: ${err.message}`;
+  return `${err.method} ${err.path}: ${err.status} ${err.message}`;
 }

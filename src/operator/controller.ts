@@ -4,7 +4,7 @@
 import type { KubeObject, Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
 import { converge, type Converged } from '../kube/converge.js';
-import { reasonOf } from '../cli/converged.js';
+import { reasonOf } from '../kube/converge.js';
 import type { CrdCapabilities } from '../kube/crds.js';
 import { discover, Discovered } from '../kube/discovery.js';
 import { Executor } from '../kube/executor.js';

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import type { Diagnosis } from './diagnose.js';
 import type { StatusItem } from './items.js';
 import type { Mark } from './links.js';
-import { formatTable, NAME_CAPS } from '../cli/table.js';
+import { formatTable, NAME_CAPS } from '../output/table.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 

@@ -9,7 +9,9 @@ import chalk from 'chalk';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../reconcile/types.js';
 import type { Change } from '../kube/executor.js';
-import { UserError } from './errors.js';
+
+/** The diff program (diff, or KUBECTL_EXTERNAL_DIFF) could not be run: the user's to fix. */
+export class DiffProgramError extends Error {}
 
 const NOISE = ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid'];
 
@@ -46,7 +48,7 @@ export function showDiff(changes: Map<string, Change>, colour: boolean): DiffRes
     const external = process.env.KUBECTL_EXTERNAL_DIFF?.trim();
     const [program, ...args] = external ? external.split(/\s+/) : ['diff', '-u', '-N'];
     const run = spawnSync(program, [...args, live, merged], { encoding: 'utf8' });
-    if (run.error) throw new UserError(`cannot run the diff program "${program}": ${run.error.message}`);
+    if (run.error) throw new DiffProgramError(`cannot run the diff program "${program}": ${run.error.message}`);
     if (run.status !== null && run.status > 1) return { output: run.stdout + run.stderr, exitCode: run.status };
     const output = external ? run.stdout : relabel(run.stdout, root);
     return { output: colour && !external ? colourise(output) : output, exitCode: 1 };

@@ -3,11 +3,11 @@ import { KubeClient } from '../kube/client.js';
 import type { DryRun } from '../kube/executor.js';
 import type { Settings } from '../reconcile/types.js';
 import type { Scope } from '../kube/load.js';
-import { showDiff } from '../cli/diff.js';
-import { progress } from '../cli/progress.js';
-import { reasonOf } from '../cli/converged.js';
-import { formatReport, OutputFormat } from '../cli/report.js';
-import { runOnce } from './run.js';
+import { showDiff } from '../output/diff.js';
+import { progress } from './progress.js';
+import { reasonOf } from '../kube/converge.js';
+import { formatReport, OutputFormat } from './report.js';
+import { runOnce } from '../oneshot/run.js';
 
 export interface OneShotOptions {
   client: KubeClient;
