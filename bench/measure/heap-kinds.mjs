@@ -8,9 +8,9 @@
 import { getHeapStatistics } from 'node:v8';
 import { KubeClient } from '../../dist/kube/client.js';
 import { Controller } from '../../dist/operator/controller.js';
+import { OperatorMetrics } from '../../dist/operator/metrics.js';
 import { buildSettings, DEFAULTS } from '../../dist/reconcile/settings.js';
 import { createLogger } from '../../dist/runtime/log.js';
-import { operatorMetrics, Registry } from '../../dist/runtime/metrics.js';
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
 
@@ -29,7 +29,7 @@ const controller = new Controller({
   settings: built.settings,
   scope: { matches: (ns) => ns === namespace, literal: [namespace] },
   log: createLogger({ level: 'error', format: 'plain', stream: process.stderr }),
-  metrics: operatorMetrics(new Registry()),
+  metrics: new OperatorMetrics(),
 });
 const baseline = heapUsed();
 await controller.start();
