@@ -40,6 +40,7 @@ export function operatorDriver({ command = DEFAULT_OPERATOR_CMD, kubeconfig }) {
       if (child) throw new Error(`the operator exited (${code}): ${stderr.join('\n') || 'no output'}`);
     },
     created() {},
+    listed() {},
     updated() {},
     readiness() {},
     /** Until its CPU has been still for a second: start-up done, or trailing writes sent. */

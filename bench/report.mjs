@@ -1,5 +1,6 @@
 // The results as Markdown tables (readable in a terminal, pasteable into an issue) and
-// the ratios of every time figure to the floor's.
+// the ratios of every time figure to the floors': the fair floor (the Canvas contract's
+// writes) and, for continuity with earlier reports, the 2-write routing floor.
 import { VERBS } from './measure/apiserver.mjs';
 
 const get = (object, path) => path.split('.').reduce((o, k) => o?.[k], object);
@@ -11,15 +12,16 @@ const TIME_FIGURES = {
   churn: ['after.allRoutedSeconds', 'after.allReadySeconds', ...['all', 'createRouted', 'createReady', 'update', 'flip'].flatMap((k) => ['p50', 'p95', 'p99'].map((p) => `latencyMs.${k}.${p}`))],
 };
 
-export function ratios(result) {
+/** Every time figure of the operator over the same figure of `floor` (result.floor or result.floorRouting). */
+export function ratios(result, floor) {
   const figures = TIME_FIGURES[result.scenario];
-  if (!figures || !result.floor || !result.operator) return undefined;
+  if (!figures || !floor || !result.operator) return undefined;
   const out = {};
   for (const f of figures) {
-    const [ours, floor] = [get(result.operator, f), get(result.floor, f)];
-    if (ours !== undefined && floor) out[f] = Number((ours / floor).toFixed(2));
+    const [ours, theirs] = [get(result.operator, f), get(floor, f)];
+    if (ours !== undefined && theirs) out[f] = Number((ours / theirs).toFixed(2));
   }
-  if (result.oneshot && result.floor.allReadySeconds) out['oneshot.first.seconds'] = Number((result.oneshot.first.seconds / result.floor.allReadySeconds).toFixed(2));
+  if (result.oneshot?.first && floor.allReadySeconds) out['oneshot.first.seconds'] = Number((result.oneshot.first.seconds / floor.allReadySeconds).toFixed(2));
   return out;
 }
 
@@ -31,7 +33,16 @@ function table(title, headers, rows) {
   return [`### ${title}`, '', line(cells[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line), ''].join('\n');
 }
 
-const withRatio = (value, ratio) => (value === undefined ? undefined : ratio === undefined ? value : `${value} (${ratio}×)`);
+/** `12.3 (1.5× / 2.4×)`: ratios to the fair floor, then to the 2-write floor. */
+const withRatio = (value, ratio, routing) => {
+  if (value === undefined || ratio === undefined) return value;
+  return routing === undefined ? `${value} (${ratio}×)` : `${value} (${ratio}× / ${routing}×)`;
+};
+const RUNS = [
+  ['operator', 'operator'],
+  ['floor', 'floor (fair)'],
+  ['floorRouting', 'floor (2-write)'],
+];
 
 function convergence(results) {
   const rows = [];
@@ -40,15 +51,15 @@ function convergence(results) {
     const [routedAll, readyAll, ...latencies] = r.scenario === 'churn'
       ? ['after.allRoutedSeconds', 'after.allReadySeconds', 'latencyMs.all.p50', 'latencyMs.all.p95', 'latencyMs.all.p99']
       : ['allRoutedSeconds', 'allReadySeconds', 'routedLatencyMs.p50', 'routedLatencyMs.p95', 'routedLatencyMs.p99'];
-    for (const who of ['operator', 'floor']) {
+    for (const [who, label] of RUNS) {
       const x = r[who];
       if (!x) continue;
-      const cell = (f) => withRatio(get(x, f), who === 'operator' ? r.ratios?.[f] : undefined);
-      rows.push([r.scenario, r.apis, who, x.converged ? 'yes' : 'NO', cell(routedAll), cell(readyAll), ...latencies.map(cell)]);
+      const cell = (f) => (who === 'operator' ? withRatio(get(x, f), r.ratios?.[f], r.ratiosRouting?.[f]) : get(x, f));
+      rows.push([r.scenario, r.apis, label, x.converged ? 'yes' : 'NO', cell(routedAll), cell(readyAll), ...latencies.map(cell)]);
     }
   }
   return table(
-    'Convergence (operator figures with their ratio to the floor; churn: latency of every change, and settling after it)',
+    'Convergence (operator figures with their ratios to the fair floor / the 2-write floor; churn: latency of every change, and settling after it)',
     ['scenario', 'APIs', 'run', 'converged', 'all routed s', 'all ready s', 'p50 ms', 'p95 ms', 'p99 ms'],
     rows,
   );
@@ -57,17 +68,17 @@ function convergence(results) {
 function requests(results) {
   const rows = [];
   for (const r of results) {
-    for (const who of ['operator', 'floor']) {
+    for (const [who, label] of RUNS) {
       const x = r[who];
       if (!x?.requests) continue;
       const unit = r.scenario === 'churn' ? x.perChange : x.perApi;
-      const label = r.scenario === 'steady' ? `steady ${x.seconds}s` : r.scenario;
-      rows.push([label, r.apis, who, ...VERBS.map((v) => x.requests.byVerb[v]), x.requests.writes, unit?.writes, unit?.requests]);
+      const scenario = r.scenario === 'steady' ? `steady ${x.seconds}s` : r.scenario;
+      rows.push([scenario, r.apis, label, ...VERBS.map((v) => x.requests.byVerb[v]), x.requests.writes, x.requests.events, unit?.writes, unit?.events, unit?.requests]);
     }
   }
   return table(
-    'API requests of the operator, counted by the API server (PATCH includes apply; per unit: per API, in churn per change; steady: the quiet window, goal 0 writes)',
-    ['scenario', 'APIs', 'run', ...VERBS.map((v) => (v === 'DELETECOLLECTION' ? 'DELCOLL' : v)), 'writes', 'writes/unit', 'requests/unit'],
+    'API requests, counted by the API server (PATCH includes apply; events: the writes that were Events; per unit: per API, in churn per change; steady: the quiet window, goal 0 writes)',
+    ['scenario', 'APIs', 'run', ...VERBS.map((v) => (v === 'DELETECOLLECTION' ? 'DELCOLL' : v)), 'writes', 'events', 'writes/unit', 'events/unit', 'requests/unit'],
     rows,
   );
 }
@@ -86,11 +97,11 @@ function churnChanges(results) {
   const rows = [];
   for (const r of results.filter((x) => x.scenario === 'churn' && x.operator?.latencyMs)) {
     for (const k of ['createRouted', 'createReady', 'update', 'flip']) {
-      const cell = (p) => withRatio(r.operator.latencyMs[k][p], r.ratios?.[`latencyMs.${k}.${p}`]);
+      const cell = (p) => withRatio(r.operator.latencyMs[k][p], r.ratios?.[`latencyMs.${k}.${p}`], r.ratiosRouting?.[`latencyMs.${k}.${p}`]);
       rows.push([r.apis, k, r.operator.latencyMs[k].count, cell('p50'), cell('p95'), cell('p99'), r.floor?.latencyMs?.[k]?.p50]);
     }
   }
-  return table('Churn: latency by kind of change (operator, ratio to the floor)', ['APIs', 'change', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'floor p50 ms'], rows);
+  return table('Churn: latency by kind of change (operator, ratios to the fair floor / the 2-write floor)', ['APIs', 'change', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'fair floor p50 ms'], rows);
 }
 
 function oneshot(results) {
@@ -98,12 +109,30 @@ function oneshot(results) {
   for (const r of results.filter((x) => x.oneshot?.first)) {
     for (const run of ['first', 'second']) {
       const x = r.oneshot[run];
-      const ratio = run === 'first' ? r.ratios?.['oneshot.first.seconds'] : undefined;
+      const key = 'oneshot.first.seconds';
+      const seconds = run === 'first' ? withRatio(x.seconds, r.ratios?.[key], r.ratiosRouting?.[key]) : x.seconds;
       const verbs = Object.entries(x.requests.byVerb).filter(([, n]) => n).map(([v, n]) => `${v} ${n}`).join(', ');
-      rows.push([r.apis, run, withRatio(x.seconds, ratio), x.exitCode, x.requests.reads + x.requests.writes, x.requests.writes, verbs, JSON.stringify(x.outcomes)]);
+      rows.push([r.apis, run, seconds, x.exitCode, x.requests.reads + x.requests.writes, x.requests.writes, verbs, JSON.stringify(x.outcomes)]);
     }
   }
-  return table('One-shot `reconcile` on the cold-start objects (ratio to the cold-start floor)', ['APIs', 'run', 'seconds', 'exit', 'requests', 'writes', 'by verb', 'outcomes'], rows);
+  return table('One-shot `reconcile` on the cold-start objects (ratios to the cold-start fair floor / 2-write floor)', ['APIs', 'run', 'seconds', 'exit', 'requests', 'writes', 'by verb', 'outcomes'], rows);
+}
+
+/** The operator without and with noise, same scenario and size, each on a fresh control plane. */
+function noise(results) {
+  const rows = [];
+  for (const r of results.filter((x) => x.noise?.operator && x.operator)) {
+    const [quiet, noisy] = [r.operator, r.noise.operator];
+    const ready = r.scenario === 'churn' ? 'after.allReadySeconds' : 'allReadySeconds';
+    for (const [label, x, objects] of [['without', quiet, 0], [`with ${r.noise.units} units`, noisy, r.noise.objects]]) {
+      rows.push([r.scenario, r.apis, label, objects, x.converged ? 'yes' : 'NO', get(x, 'process.peakRssMiB'), get(x, 'process.rssMiB'), get(x, 'process.cpuSeconds'), get(x, 'process.cpuSecondsInWindow'), get(x, ready)]);
+    }
+  }
+  return table(
+    'Noise: the operator without and with unrelated objects in other namespaces (a Service, an EndpointSlice and a Pod per unit, a few changing every second)',
+    ['scenario', 'APIs', 'run', 'noise objects', 'converged', 'peak RSS MiB', 'settled RSS MiB', 'CPU s total', 'CPU s in steady window', 'all ready s'],
+    rows,
+  );
 }
 
 function failures(results) {
@@ -112,5 +141,5 @@ function failures(results) {
 }
 
 export function render(results) {
-  return [convergence, churnChanges, requests, operatorProcess, oneshot, failures].map((f) => f(results)).filter(Boolean).join('\n');
+  return [convergence, churnChanges, requests, operatorProcess, noise, oneshot, failures].map((f) => f(results)).filter(Boolean).join('\n');
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: every scenario at every size, each on a fresh local control plane; the
-// operator first, then the floor on the same control plane (in another namespace, with
-// the operator stopped). Prints Markdown tables and writes the full results as JSON.
+// operator first, then the two floors on the same control plane (each in another
+// namespace, with the operator stopped); with --noise, the operator once more on a fresh
+// control plane full of unrelated objects. Prints Markdown tables and writes the full
+// results as JSON.
 // Exits 1 when a run failed or never converged, so the quick mode works as a smoke test.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCanvas } from './canvas.mjs';
 import { floorDriver } from './measure/floor.mjs';
+import { Noise } from './noise.mjs';
 import { DEFAULT_OPERATOR_CMD, operatorDriver } from './operator.mjs';
 import { ratios, render } from './report.mjs';
 import { burst } from './scenarios/burst.mjs';
@@ -26,7 +29,9 @@ const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options]
                         30 minutes on two cores, 5000 much longer)
   --operator-cmd CMD    shell command running another operator (gets KUBECONFIG, COMPONENT_NAMESPACE
                         and APIOPERATORISTIO_COMPONENTGATEWAY); default: ours, watch --standalone
-  --quick               smoke test: the burst at 30 APIs, operator and floor
+  --quick               smoke test: the burst at 30 APIs, operator and floors
+  --noise N             also run the operator with N units of unrelated objects (a Service, an
+                        EndpointSlice and a Pod each) in other namespaces, changing meanwhile
   --out DIR             where the JSON goes (default: bench/results)
   --parallel N          requests the harness and the floor keep in flight (default: 16)
   --steady-seconds S    length of the steady-state window (default: 60)
@@ -41,6 +46,7 @@ function options() {
       sizes: { type: 'string', default: '100,1000,5000' },
       'operator-cmd': { type: 'string' },
       quick: { type: 'boolean', default: false },
+      noise: { type: 'string', default: '0' },
       out: { type: 'string', default: 'bench/results' },
       parallel: { type: 'string', default: '16' },
       'steady-seconds': { type: 'string', default: '60' },
@@ -59,6 +65,8 @@ function options() {
     if (!(n > 0)) throw new Error(`--${name} must be a positive number, not "${values[name]}"`);
     return n;
   };
+  const noise = Number(values.noise);
+  if (!Number.isInteger(noise) || noise < 0) throw new Error(`--noise must be a whole number, not "${values.noise}"`);
   const scenarios = (values.quick ? 'burst' : values.scenarios).split(',').map((s) => s.trim());
   const unknown = scenarios.filter((s) => !SCENARIOS[s]);
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}: choose from ${Object.keys(SCENARIOS).join(', ')}`);
@@ -69,6 +77,7 @@ function options() {
     sizes,
     operatorCmd: values['operator-cmd'],
     out: values.out,
+    noise,
     run: {
       parallel: number('parallel'),
       steadySeconds: number('steady-seconds'),
@@ -106,28 +115,55 @@ async function withCanvas(fn) {
   }
 }
 
+/** The operator through one scenario on `canvas`; stopped afterwards whatever happens. */
+async function runOperator(canvas, scenario, n, o) {
+  const operator = operatorDriver({ command: o.operatorCmd, kubeconfig: canvas.operatorKubeconfig });
+  running.add(operator.stop);
+  try {
+    return await SCENARIOS[scenario]({ canvas, ns: 'components', driver: operator, n, options: o.run });
+  } finally {
+    await operator.stop();
+    running.delete(operator.stop);
+  }
+}
+
+/** The floors, each in its namespace: `floor` the fair one (result.floor), `floor-routing` the 2-write one (result.floorRouting). */
+const FLOORS = [
+  ['floor', 'full', 'floor'],
+  ['floorRouting', 'routing', 'floor-routing'],
+];
+
 /**
- * One scenario at one size into `result`: the operator, then the floor, on one fresh
- * control plane. What was measured before a failure stays in `result`.
+ * One scenario at one size into `result`: the operator, then the floors, on one fresh
+ * control plane; with noise, the operator again on another. What was measured before a
+ * failure stays in `result`.
  */
 async function measure(result, o) {
   const { scenario, apis: n } = result;
   await withCanvas(async (canvas) => {
-    const operator = operatorDriver({ command: o.operatorCmd, kubeconfig: canvas.operatorKubeconfig });
-    running.add(operator.stop);
-    try {
-      progress(`${scenario} × ${n}: operator`);
-      result.operator = await SCENARIOS[scenario]({ canvas, ns: 'components', driver: operator, n, options: o.run });
-      await operator.stop();
-      if (WITH_FLOOR.includes(scenario)) {
-        progress(`${scenario} × ${n}: floor`);
-        result.floor = await SCENARIOS[scenario]({ canvas, ns: 'floor', driver: floorDriver({ canvas, parallel: o.run.parallel }), n, options: o.run });
-      }
-    } finally {
-      await operator.stop();
-      running.delete(operator.stop);
+    progress(`${scenario} × ${n}: operator`);
+    result.operator = await runOperator(canvas, scenario, n, o);
+    if (!WITH_FLOOR.includes(scenario)) return;
+    for (const [key, contract, ns] of FLOORS) {
+      progress(`${scenario} × ${n}: floor (${contract})`);
+      result[key] = await SCENARIOS[scenario]({ canvas, ns, driver: floorDriver({ canvas, parallel: o.run.parallel, contract }), n, options: o.run });
     }
   });
+  if (o.noise) {
+    await withCanvas(async (canvas) => {
+      const noise = new Noise(canvas.client, o.run.parallel);
+      progress(`${scenario} × ${n}: ${o.noise} units of noise`);
+      await noise.create(o.noise);
+      noise.startChanging();
+      progress(`${scenario} × ${n}: operator with noise`);
+      try {
+        result.noise = { operator: await runOperator(canvas, scenario, n, o) };
+      } finally {
+        await noise.stopChanging();
+        result.noise = { ...noise.figures(), ...result.noise };
+      }
+    });
+  }
   // The one-shot lists cluster-wide, so it gets a control plane holding only its own objects.
   if (scenario === 'cold' && !o.operatorCmd) {
     progress(`${scenario} × ${n}: one-shot reconcile`);
@@ -146,18 +182,19 @@ async function main() {
       } catch (err) {
         result.error = err.message;
       }
-      result.ratios = ratios(result);
+      result.ratios = ratios(result, result.floor);
+      result.ratiosRouting = ratios(result, result.floorRouting);
       results.push(result);
       progress(`${scenario} × ${n}: ${result.error ? `failed: ${result.error}` : 'done'}`);
     }
   }
-  const failed = results.filter((r) => r.error || [r.operator, r.floor, r.oneshot].some((x) => x && !x.converged));
+  const failed = results.filter((r) => r.error || [r.operator, r.floor, r.floorRouting, r.noise?.operator, r.oneshot].some((x) => x && !x.converged));
   const document = {
     startedAt: new Date(started).toISOString(),
     minutes: Number(((Date.now() - started) / 60_000).toFixed(1)),
     machine: { cpus: availableParallelism(), node: process.version },
     operatorCmd: o.operatorCmd ?? DEFAULT_OPERATOR_CMD,
-    options: { scenarios: o.scenarios, sizes: o.sizes, ...o.run },
+    options: { scenarios: o.scenarios, sizes: o.sizes, noise: o.noise, ...o.run },
     results,
   };
   mkdirSync(o.out, { recursive: true });

@@ -6,7 +6,7 @@ import { GATEWAY_IP, pool, sleep } from './canvas.mjs';
 
 export { sleep };
 
-const NODE = 'bench-node';
+export const NODE = 'bench-node';
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
 
@@ -124,14 +124,16 @@ export class Workload {
     return api;
   }
 
-  /** Plays the Component operator: lists the new API in its Component's status. */
+  /** Plays the Component operator: lists the new API in its Component's status; returns where (entries never move). */
   async listInComponent(i, api) {
     const role = ROLES[i % 3];
     const component = `comp-${Math.floor(i / 3)}`;
-    await this.client.request('PATCH', this.path('components', component, this.caps.componentStatusSubresource ? 'status' : ''), {
+    const updated = await this.client.request('PATCH', this.path('components', component, this.caps.componentStatusSubresource ? 'status' : ''), {
       contentType: JSON_PATCH,
       body: [{ op: 'add', path: `/status/${role.list}/-`, value: { name: api.metadata.name, uid: api.metadata.uid } }],
     });
+    const index = updated.status[role.list].findIndex((e) => e.uid === api.metadata.uid);
+    return { component, list: role.list, index };
   }
 
   /** Another path for the API, and back again on the next change: its route and URL must follow. */

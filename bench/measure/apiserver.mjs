@@ -117,7 +117,7 @@ export async function openWindow(canvas) {
   await canvas.collectorReady;
   const before = await scrape(canvas.client);
   return {
-    /** The operator's requests in the window: by verb, by `VERB resource`, and the totals of reads and writes. */
+    /** The operator's requests in the window: by verb, by `VERB resource`, the totals of reads and writes, and the writes that were Events. */
     async close() {
       const byKey = {};
       for (const [key, after] of await scrape(canvas.client)) {
@@ -127,7 +127,8 @@ export async function openWindow(canvas) {
       const byVerb = Object.fromEntries(VERBS.map((v) => [v, 0]));
       for (const [key, n] of Object.entries(byKey)) byVerb[key.split(' ')[0]] += n;
       const sum = (verbs) => verbs.reduce((t, v) => t + byVerb[v.toUpperCase()], 0);
-      return { byVerb, byKey, reads: sum(READ_VERBS), writes: sum(WRITE_VERBS) };
+      const events = WRITE_VERBS.reduce((t, v) => t + (byKey[`${v.toUpperCase()} events`] ?? 0), 0);
+      return { byVerb, byKey, reads: sum(READ_VERBS), writes: sum(WRITE_VERBS), events };
     },
   };
 }

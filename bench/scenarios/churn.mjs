@@ -45,7 +45,7 @@ export function churn({ canvas, ns, driver, n, options }) {
         const entry = expect(watcher, Workload.nameOf(i), load.pathOf(i), performance.now());
         const api = await load.createApi(i);
         driver.created(api, true);
-        await load.listInComponent(i, api);
+        driver.listed(api, await load.listInComponent(i, api));
         timed.create.push(entry);
         entry.ready.done.then(() => idle.add(api.metadata.name));
       },
@@ -117,7 +117,7 @@ export function churn({ canvas, ns, driver, n, options }) {
       },
       after: convergenceFigures(final, sent),
       requests,
-      perChange: { requests: round((requests.reads + requests.writes) / changes), writes: round(requests.writes / changes) },
+      perChange: { requests: round((requests.reads + requests.writes) / changes), writes: round(requests.writes / changes), events: round(requests.events / changes) },
       process: driver.figures(),
     };
   });

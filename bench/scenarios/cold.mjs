@@ -12,22 +12,24 @@ export async function coldWorkload(canvas, ns, n, parallel) {
   const load = new Workload(canvas, ns, parallel);
   await load.prepare(n);
   const apis = [];
+  const entries = new Map(); // API name -> where it is listed in its Component
   await pool(range(n), parallel, async (i) => {
     const api = await load.createApi(i);
-    await load.listInComponent(i, api);
+    entries.set(api.metadata.name, await load.listInComponent(i, api));
     apis.push(api);
   });
-  return { load, apis };
+  return { load, apis, entries };
 }
 
 export async function cold({ canvas, ns, driver, n, options }) {
-  const { apis } = await coldWorkload(canvas, ns, n, options.parallel);
+  const { apis, entries } = await coldWorkload(canvas, ns, n, options.parallel);
   const watcher = await Watcher.start(canvas.client, ns);
   try {
     const window = await openWindow(canvas);
     const t0 = performance.now();
     const tracked = apis.map((api) => expect(watcher, api.metadata.name, api.spec.path, t0));
     await driver.start(ns, apis);
+    for (const api of apis) driver.listed(api, entries.get(api.metadata.name));
     const converged = await converge(tracked, deadlineFor(n), driver);
     if (converged) await driver.settle();
     const requests = await window.close();

@@ -28,7 +28,7 @@ export function expect(watcher, name, path, since) {
 /**
  * Creates the APIs at `indices`, `parallel` at a time; each is timed from just before its
  * create. The driver hears of each create (the floor acts on it), then the harness lists
- * the API in its Component as the Component operator would.
+ * the API in its Component as the Component operator would, and the driver hears where.
  */
 export async function createApis({ load, driver, watcher, indices, parallel }) {
   const tracked = [];
@@ -36,8 +36,8 @@ export async function createApis({ load, driver, watcher, indices, parallel }) {
     const name = Workload.nameOf(i);
     const entry = expect(watcher, name, load.pathOf(i), performance.now());
     const api = await load.createApi(i);
-    driver?.created(api, true);
-    await load.listInComponent(i, api);
+    driver.created(api, true);
+    driver.listed(api, await load.listInComponent(i, api));
     tracked.push(entry);
   });
   return tracked;
@@ -103,8 +103,8 @@ export function convergenceFigures(tracked, t0) {
   };
 }
 
-/** Requests and writes per API, from a window's counts. */
+/** Requests, writes and the Events among them per API, from a window's counts. */
 export function perApi(requests, n) {
   const round = (x) => Number((x / n).toFixed(2));
-  return { requests: round(requests.reads + requests.writes), writes: round(requests.writes) };
+  return { requests: round(requests.reads + requests.writes), writes: round(requests.writes), events: round(requests.events) };
 }
