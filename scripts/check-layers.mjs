@@ -23,7 +23,7 @@ const LAYERS = {
   runtime: { uses: [], packages: ['prom-client', 'chalk'], why: 'the runtime is generic: it reconciles keys, not ExposedAPIs' },
   reconcile: { uses: [], packages: [], pure: true, why: 'the engine is pure: no I/O' },
   // Beside the layers: fixtures for the unit tests, never built into dist/ (tsconfig.build.json).
-  'test-support': { uses: ['ui', 'status', 'oneshot', 'operator', 'cache', 'output', 'kube', 'reconcile', 'runtime'], packages: [], why: 'unit-test fixtures: no command line' },
+  'test-support': { uses: ['ui', 'status', 'oneshot', 'operator', 'cache', 'output', 'kube', 'reconcile', 'runtime'], packages: ['@kubernetes/client-node'], why: 'unit-test fixtures: no command line' },
 };
 
 const files = (dir) =>
