@@ -5,9 +5,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const RULES = [
-  { layer: 'src/reconcile', forbid: [/^node:/, /^@kubernetes\//, /^undici$/, /^@oclif\//, /^ink$/, /^react/, /\.\.\/(kube|runtime|operator|oneshot|cli|ui|status|commands)\//], why: 'the engine is pure: no I/O' },
-  { layer: 'src/runtime', forbid: [/\.\.\/(reconcile|operator|oneshot|cli|ui|status|commands)\//], why: 'the runtime is generic: it reconciles keys, not ExposedAPIs', typesAllowed: true },
-  { layer: 'src/kube', forbid: [/\.\.\/(operator|oneshot|cli|ui|status|commands)\//], why: 'I/O adapters do not depend on entry points' },
+  { layer: 'src/reconcile', forbid: [/^node:/, /^@kubernetes\//, /^undici$/, /^@oclif\//, /^ink$/, /^react/, /\.\.\/(kube|runtime|cache|operator|oneshot|cli|ui|status|commands)\//], why: 'the engine is pure: no I/O' },
+  { layer: 'src/runtime', forbid: [/\.\.\/(reconcile|cache|operator|oneshot|cli|ui|status|commands)\//], why: 'the runtime is generic: it reconciles keys, not ExposedAPIs', typesAllowed: true },
+  { layer: 'src/kube', forbid: [/\.\.\/(cache|operator|oneshot|cli|ui|status|commands)\//], why: 'I/O adapters do not depend on entry points' },
+  { layer: 'src/cache', forbid: [/\.\.\/(operator|oneshot|cli|ui|status|commands)\//, /\/kube\/(executor|converge)\.js$/], why: 'the cache watches and never writes' },
 ];
 
 const files = (dir) =>

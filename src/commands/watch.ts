@@ -6,7 +6,8 @@ import { parseLogLevel } from '../reconcile/index.js';
 import { createLogger } from '../runtime/log.js';
 import { parseAddress } from '../runtime/health.js';
 import { startOperator } from '../operator/run.js';
-import { DEFAULT_SILENCE_LIMIT_MS, DEFAULT_WORKERS } from '../operator/controller.js';
+import { DEFAULT_SILENCE_LIMIT_MS } from '../cache/cache.js';
+import { DEFAULT_WORKERS } from '../operator/controller.js';
 import { defaultLeaseNamespace } from '../operator/lease.js';
 import { LEASE_NAME } from '../operator/run.js';
 

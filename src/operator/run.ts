@@ -1,8 +1,9 @@
-// Runs the operator: health and metrics endpoints, the controller, and (unless
-// standalone) leader election, so only one replica writes. Used by `watch` and by the
-// dashboard's --operator mode.
+// Runs the operator: the cluster cache, the controller observing it, health and metrics
+// endpoints, and (unless standalone) leader election, so only one replica writes. Used by
+// `watch` and by the dashboard's --operator mode.
 import { hostname } from 'node:os';
 import type { Settings } from '../reconcile/types.js';
+import { ClusterCache } from '../cache/cache.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Scope } from '../kube/load.js';
 import { startHealthServer, HealthServer } from '../runtime/health.js';
@@ -32,6 +33,7 @@ export interface OperatorOptions {
 }
 
 export interface RunningOperator {
+  cache: ClusterCache;
   controller: Controller;
   health?: HealthServer;
   /** Rejects if the operator cannot go on (e.g. leader election is forbidden). */
@@ -45,7 +47,15 @@ export const LEASE_NAME = 'oda-api-operator';
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
   const registry = new Registry();
   const metrics = operatorMetrics(registry);
+  const cache = new ClusterCache({
+    client: o.client,
+    settings: o.settings,
+    log: o.log,
+    silenceLimitMs: o.silenceLimitMs,
+    onWatchRestart: (resource) => metrics.watchRestarts.inc({ resource }),
+  });
   const controller = new Controller({
+    cache,
     client: o.client,
     settings: o.settings,
     scope: o.scope,
@@ -53,25 +63,28 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     metrics,
     concurrency: o.concurrency,
     resyncMs: o.resyncMs,
-    silenceLimitMs: o.silenceLimitMs,
   });
   const leaseName = o.leaseName ?? LEASE_NAME;
   const lease = `${o.leaseNamespace}/${leaseName}`;
   const health = o.healthAddress
     ? await startHealthServer({
         address: o.healthAddress,
-        liveness: () => controller.healthy(),
-        readiness: () => controller.ready(),
+        liveness: () => cache.healthy(),
+        readiness: () => {
+          const controllerReady = controller.ready();
+          return controllerReady.ok ? cache.ready() : controllerReady;
+        },
         metrics: () => registry.render(),
       })
     : undefined;
   if (health) o.log.info('serving health and metrics', { url: health.url });
 
   o.log.info('starting', { namespaces: o.scope.description, gateway: o.settings.gateway, metricsMode: o.settings.metricsMode, standalone: o.standalone });
-  const caps = await controller.start().catch(async (err) => {
+  const caps = await cache.start().catch(async (err) => {
     await health?.close();
     throw err;
   });
+  controller.start();
   o.log.info('caches synced', { virtualServices: caps.virtualServiceApiVersion ?? 'not served', serviceMonitors: caps.serviceMonitorServed });
 
   let elector: LeaderElector | undefined;
@@ -118,11 +131,13 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   });
   failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
   return {
+    cache,
     controller,
     health,
     failed,
     async stop() {
       await controller.stop();
+      await cache.stop();
       if (elector) {
         await elector.stop({ release: true });
         await electing?.catch(() => {});
