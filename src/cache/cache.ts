@@ -91,19 +91,15 @@ export class ClusterCache {
     return () => this.capabilityListeners.delete(listener);
   }
 
-  /** Whether this store is being watched (its kind is served). */
-  watching(store: StoreName): boolean {
-    return this.informers.has(store);
-  }
-
   /** Liveness: the API server answered within the silence limit, every watch connected or recovering. */
   healthy(now = Date.now()): Check {
     return liveness(this.allInformers(), this.startedAt, this.o.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS, now);
   }
 
-  /** Readiness: every cache has synced, and nothing required is forbidden. */
+  /** Readiness: ExposedAPIs are served, every cache has synced, and nothing required is forbidden. */
   ready(): Check {
     if (this.informers.size === 0) return { ok: false, detail: 'starting' };
+    if (!this.informers.has('exposedApis')) return { ok: false, detail: 'the ExposedAPI CRD (exposedapis.oda.tmforum.org) is not installed' };
     const required = [...this.informers].filter(([name]) => !OPTIONAL.has(name)).map(([, i]) => i);
     return readiness(required, this.allInformers());
   }

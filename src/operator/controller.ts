@@ -9,7 +9,6 @@ import { converge, Converged } from '../kube/converge.js';
 import { Executor } from '../kube/executor.js';
 import type { Scope } from '../kube/load.js';
 import { Store } from '../kube/store.js';
-import type { Check } from '../runtime/health.js';
 import type { Logger } from '../runtime/log.js';
 import { OperatorMetrics, reconcileResult } from '../runtime/metrics.js';
 import { WorkQueue } from '../runtime/queue.js';
@@ -43,7 +42,6 @@ export class Controller {
   private readonly queue: WorkQueue;
   private readonly executor: Executor;
   private writing = false;
-  private started = false;
   private resync?: NodeJS.Timeout;
   private unsubscribe: (() => void)[] = [];
   private readonly lastFailure = new Map<string, { message: string; at: number }>();
@@ -74,7 +72,6 @@ export class Controller {
     this.unsubscribe = [this.o.cache.onEvent((e) => this.observe(e)), this.o.cache.onCapabilitiesChanged(() => this.enqueueAll())];
     this.resync = setInterval(() => this.enqueueAll(), this.o.resyncMs ?? 10 * 60_000);
     this.resync.unref();
-    this.started = true;
   }
 
   private observe({ store, type, object, previous }: CacheEvent): void {
@@ -141,13 +138,6 @@ export class Controller {
     const [ns, name] = key.split('/');
     const api = this.stores.exposedApis.get(ns, name);
     if (api) await this.executor.execute(api, { type: 'event', eventType: 'Warning', reason: 'ReconcileFailed', message }).catch(() => {});
-  }
-
-  /** Ready to reconcile once started on a cache that watches ExposedAPIs (the cache's own readiness comes next). */
-  ready(): Check {
-    if (!this.started) return { ok: false, detail: 'starting' };
-    if (!this.o.cache.watching('exposedApis')) return { ok: false, detail: 'the ExposedAPI CRD (exposedapis.oda.tmforum.org) is not installed' };
-    return { ok: true };
   }
 
   /** Stops taking work and finishes what is in flight; the cache is stopped by its owner. */

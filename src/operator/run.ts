@@ -69,11 +69,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const health = o.healthAddress
     ? await startHealthServer({
         address: o.healthAddress,
+        // The probes watch the cache: the controller's failures are per API, retried and reported as Events.
         liveness: () => cache.healthy(),
-        readiness: () => {
-          const controllerReady = controller.ready();
-          return controllerReady.ok ? cache.ready() : controllerReady;
-        },
+        readiness: () => cache.ready(),
         metrics: () => registry.render(),
       })
     : undefined;
