@@ -47,7 +47,7 @@ function options() {
 function measureKinds(kubeconfig) {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'measure', 'heap-kinds.mjs');
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, kubeconfig, NAMESPACE], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', script, kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.on('error', fail);

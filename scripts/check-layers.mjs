@@ -9,15 +9,16 @@ import { join, relative } from 'node:path';
 
 // Top to bottom. `uses`: the folders below it that a folder may import.
 // `packages`: the npm packages it may import (node: built-ins are allowed except where `pure`).
+// `never`: modules of an allowed folder it still may not import.
 const LAYERS = {
-  commands: { uses: ['cli', 'ui', 'status', 'oneshot', 'operator', 'deploy', 'kube', 'reconcile', 'runtime'], packages: ['@oclif/core'], why: 'thin oclif commands' },
+  commands: { uses: ['cli', 'ui', 'status', 'oneshot', 'operator', 'deploy', 'cache', 'output', 'kube', 'reconcile', 'runtime'], packages: ['@oclif/core'], why: 'thin oclif commands' },
   cli: { uses: ['ui', 'status', 'oneshot', 'operator', 'deploy', 'output', 'kube', 'reconcile', 'runtime'], packages: ['@oclif/core', 'chalk', 'yaml'], why: 'what commands share' },
   ui: { uses: ['operator', 'oneshot', 'status', 'cache', 'output', 'kube', 'reconcile', 'runtime'], packages: ['ink', 'react', 'react/jsx-runtime', 'chalk'], why: 'the dashboard: a front end, below the CLI' },
   status: { uses: ['cache', 'output', 'kube', 'reconcile', 'runtime'], packages: ['chalk', 'yaml'], why: '`status`: a front end, below the CLI' },
   oneshot: { uses: ['output', 'kube', 'reconcile', 'runtime'], packages: [], why: 'reconcile once: knows no command line' },
   operator: { uses: ['cache', 'kube', 'reconcile', 'runtime'], packages: ['prom-client'], why: 'the watch mode: knows no front end' },
   deploy: { uses: ['kube', 'reconcile'], packages: ['@kubernetes/client-node', 'yaml'], why: 'the in-cluster manifests: pure data' },
-  cache: { uses: ['kube', 'reconcile', 'runtime'], packages: [], why: 'informers, stores and the view: read-only, knows no controller' },
+  cache: { uses: ['kube', 'reconcile', 'runtime'], packages: [], never: [/\/kube\/(executor|converge)\.js$/], why: 'informers, stores and the view: it watches and never writes' },
   output: { uses: ['kube', 'reconcile', 'runtime'], packages: ['chalk', 'yaml'], why: 'text shared by the front ends (tables, diffs)' },
   kube: { uses: ['reconcile', 'runtime'], packages: ['@kubernetes/client-node', 'undici', 'yaml'], why: 'I/O adapters: know no entry point' },
   runtime: { uses: [], packages: ['prom-client', 'chalk'], why: 'the runtime is generic: it reconciles keys, not ExposedAPIs' },
@@ -51,6 +52,7 @@ process.exit(problems.length ? 1 : 0);
 
 /** Why importing spec from folder breaks the rules; undefined when it may. */
 function verdict(folder, layer, spec) {
+  if (layer.never?.some((re) => re.test(spec))) return `${folder} may not use ${spec}: ${layer.why}`;
   const relativeTo = spec.match(/^\.\.\/([^/]+)\//);
   if (relativeTo) return layer.uses.includes(relativeTo[1]) ? undefined : `${folder} may not use ${relativeTo[1]}: ${layer.why}`;
   if (spec.startsWith('.')) return undefined; // the same folder

@@ -1,14 +1,13 @@
 // What each cached kind costs in the operator's heap, measured on the shipped code:
-// the real Controller (dist/) starts its informers against a cluster and fills its stores
-// as `watch` does, without writing. Then each store is emptied in turn and the heap is
+// the real cluster cache (dist/) starts its informers against a cluster and fills its stores
+// as `watch` does (the cache never writes). Then each store is emptied in turn and the heap is
 // read after a full garbage collection before and after: the difference is what that
 // kind's objects (and the store's index of them) hold, divided by their count for the cost
 // per object. Run by bench/heap.mjs as `node --expose-gc bench/measure/heap-kinds.mjs
-// KUBECONFIG NAMESPACE`; prints the rows as JSON.
+// KUBECONFIG`; prints the rows as JSON.
 import { getHeapStatistics } from 'node:v8';
 import { KubeClient } from '../../dist/kube/client.js';
-import { Controller } from '../../dist/operator/controller.js';
-import { OperatorMetrics } from '../../dist/operator/metrics.js';
+import { ClusterCache } from '../../dist/cache/cache.js';
 import { buildSettings, DEFAULTS } from '../../dist/reconcile/settings.js';
 import { createLogger } from '../../dist/runtime/log.js';
 
@@ -21,23 +20,21 @@ function heapUsed() {
   return getHeapStatistics().used_heap_size;
 }
 
-const [kubeconfig, namespace] = process.argv.slice(2);
+const [kubeconfig] = process.argv.slice(2);
 const built = buildSettings({ metricsMode: DEFAULTS.metricsMode, gateway: DEFAULTS.gateway, scrapeInterval: DEFAULTS.scrapeInterval });
 if ('errors' in built) throw new Error(built.errors.join('; '));
-const controller = new Controller({
+const cache = new ClusterCache({
   client: KubeClient.load({ kubeconfig }),
   settings: built.settings,
-  scope: { matches: (ns) => ns === namespace, literal: [namespace] },
   log: createLogger({ level: 'error', format: 'plain', stream: process.stderr }),
-  metrics: new OperatorMetrics(),
 });
 const baseline = heapUsed();
-await controller.start();
+await cache.start();
 const filled = heapUsed();
 // The informers stop first, so no event refills a store while it is measured.
-await controller.stop();
+await cache.stop();
 const rows = [];
-for (const [kind, store] of Object.entries(controller.stores)) {
+for (const [kind, store] of Object.entries(cache.stores)) {
   const objects = store.size;
   const before = heapUsed();
   store.replace([]);

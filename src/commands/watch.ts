@@ -5,7 +5,8 @@ import { UserError } from '../cli/errors.js';
 import { createLogger, logLevelError, parseLogLevel } from '../runtime/log.js';
 import { parseAddress } from '../runtime/health.js';
 import { startOperator } from '../operator/run.js';
-import { DEFAULT_SILENCE_LIMIT_MS, DEFAULT_WORKERS } from '../operator/controller.js';
+import { DEFAULT_SILENCE_LIMIT_MS } from '../cache/cache.js';
+import { DEFAULT_WORKERS } from '../operator/controller.js';
 import { defaultLeaseNamespace } from '../operator/lease.js';
 import { LEASE_NAME } from '../operator/run.js';
 

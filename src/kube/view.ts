@@ -16,6 +16,9 @@ export interface Stores {
   gateways: Store<KubeObject>;
 }
 
+/** One of the Stores, by its key ('services', 'exposedApis', ...): a cached collection, not a Kubernetes kind. */
+export type StoreName = keyof Stores;
+
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 export function newStores(): Stores {

@@ -1,9 +1,10 @@
-// Runs the operator: health and metrics endpoints, the controller, and (unless
-// standalone) leader election, so only one replica writes. Used by `watch` and by the
-// dashboard's --operator mode.
+// Runs the operator: the cluster cache, the controller observing it, health and metrics
+// endpoints, and (unless standalone) leader election, so only one replica writes. Used by
+// `watch` and by the dashboard's --operator mode.
 import { hostname } from 'node:os';
 import { collectDefaultMetrics } from 'prom-client';
 import type { Settings } from '../reconcile/types.js';
+import { ClusterCache } from '../cache/cache.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Scope } from '../kube/load.js';
 import { startHealthServer, HealthServer } from '../runtime/health.js';
@@ -33,6 +34,7 @@ export interface OperatorOptions {
 }
 
 export interface RunningOperator {
+  cache: ClusterCache;
   controller: Controller;
   health?: HealthServer;
   /** Rejects if the operator cannot go on (e.g. leader election is forbidden). */
@@ -47,7 +49,15 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const metrics = new OperatorMetrics();
   // The process's own (CPU, memory, file descriptors, event loop lag, GC): what SREs expect beside any operator's.
   collectDefaultMetrics({ register: metrics.registry });
+  const cache = new ClusterCache({
+    client: o.client,
+    settings: o.settings,
+    log: o.log,
+    silenceLimitMs: o.silenceLimitMs,
+    onWatchRestart: (resource) => metrics.watchRestarted(resource),
+  });
   const controller = new Controller({
+    cache,
     client: o.client,
     settings: o.settings,
     scope: o.scope,
@@ -55,25 +65,26 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     metrics,
     concurrency: o.concurrency,
     resyncMs: o.resyncMs,
-    silenceLimitMs: o.silenceLimitMs,
   });
   const leaseName = o.leaseName ?? LEASE_NAME;
   const lease = `${o.leaseNamespace}/${leaseName}`;
   const health = o.healthAddress
     ? await startHealthServer({
         address: o.healthAddress,
-        liveness: () => controller.healthy(),
-        readiness: () => controller.ready(),
+        // The probes watch the cache: the controller's failures are per API, retried and reported as Events.
+        liveness: () => cache.healthy(),
+        readiness: () => cache.ready(),
         metrics: metrics.registry,
       })
     : undefined;
   if (health) o.log.info('serving health and metrics', { url: health.url });
 
   o.log.info('starting', { namespaces: o.scope.description, gateway: o.settings.gateway, metricsMode: o.settings.metricsMode, standalone: o.standalone });
-  const caps = await controller.start().catch(async (err) => {
+  const caps = await cache.start().catch(async (err) => {
     await health?.close();
     throw err;
   });
+  controller.start();
   o.log.info('caches synced', { virtualServices: caps.virtualServiceApiVersion ?? 'not served', serviceMonitors: caps.serviceMonitorServed });
 
   let elector: LeaderElector | undefined;
@@ -120,11 +131,13 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   });
   failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
   return {
+    cache,
     controller,
     health,
     failed,
     async stop() {
       await controller.stop();
+      await cache.stop();
       if (elector) {
         await elector.stop({ release: true });
         await electing?.catch(() => {});

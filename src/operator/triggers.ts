@@ -3,9 +3,7 @@
 import type { ExposedAPI, KubeObject, Service } from '../reconcile/types.js';
 import { controllerOf, prefixesOverlap, routesOfVirtualService } from '../reconcile/index.js';
 import { Store } from '../kube/store.js';
-import type { Stores, StoreView } from '../kube/view.js';
-
-export type Kind = keyof Stores;
+import type { StoreName, Stores, StoreView } from '../kube/view.js';
 
 const keyOf = (api: ExposedAPI) => Store.keyOf(api);
 const implementationOf = (api: ExposedAPI) => String(api.spec.implementation ?? '');
@@ -21,11 +19,12 @@ const rivalsOf = (stores: Stores, paths: readonly string[]) =>
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
-export function apiKeysFor(kind: Kind, object: KubeObject, previous: KubeObject | undefined, view: StoreView): string[] {
+/** The keys of the APIs a change of `object` (in the store `store`, formerly `previous`) can affect. */
+export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeObject | undefined, view: StoreView): string[] {
   const stores = view.stores;
   const ns = object.metadata.namespace ?? '';
   const all = () => stores.exposedApis.list().map(keyOf);
-  switch (kind) {
+  switch (store) {
     case 'exposedApis': {
       // Routes conflict by path prefix (the same, or one shadowing the other): a change
       // may free or take a route another API wants.

@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
-import type { Query, WatchHandler } from '../kube/client.js';
+// The operator's Store and objects: what the informer is given in production.
 import { Store } from '../kube/store.js';
 import type { KubeObject } from '../reconcile/types.js';
-import { Informer, type EventType, type InformerOptions, type RestartReason } from './informer.js';
+import { Informer, type EventType, type InformerOptions, type ListWatchClient, type Query, type RestartReason } from './informer.js';
 
 const PATH = '/api/v1/namespaces/ns/configmaps';
 
@@ -46,7 +46,7 @@ class FakeClient {
     return (await next) as R;
   };
 
-  watch = async (path: string, query: Query, onEvent: WatchHandler, onDone: (err?: unknown) => void): Promise<AbortController> => {
+  watch = async (path: string, query: Query, onEvent: Parameters<ListWatchClient['watch']>[2], onDone: (err?: unknown) => void): Promise<AbortController> => {
     expect(path).toBe(PATH);
     const controller = new AbortController();
     if (this.refuse) {
@@ -72,11 +72,11 @@ interface Seen {
 
 let client: FakeClient;
 let store: Store;
-let informer: Informer;
+let informer: Informer<KubeObject>;
 let seen: Seen[];
 let restartReasons: RestartReason[];
 
-function makeInformer(options: Partial<InformerOptions<KubeObject>> = {}): Informer {
+function makeInformer(options: Partial<InformerOptions<KubeObject>> = {}): Informer<KubeObject> {
   informer = new Informer({
     client,
     path: PATH,

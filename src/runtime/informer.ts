@@ -4,21 +4,51 @@
 // really changed; back off with jitter on errors and never give up; restart a watch
 // that has gone silent. This fixes what client-node 1.x's informer gets wrong (stops
 // on network errors, hangs on dead connections, re-reports every object on relist).
-import type { KubeClient, Query } from '../kube/client.js';
-import { Store } from '../kube/store.js';
-import type { KubeObject } from '../reconcile/types.js';
+//
+// The runtime knows no Kubernetes client or object model: it declares the little it
+// needs of each (below), which the kube layer's client and Store provide.
 import { backoffDelay, backoffOptions, type BackoffOptions } from './backoff.js';
+import { statusOf } from './api-status.js';
+
+/** What the informer reads of an object: where it lives and its version. */
+export interface WatchedObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; resourceVersion?: string };
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+/** The two requests an informer makes: a LIST (GET) and a WATCH. */
+export interface ListWatchClient {
+  get<R>(path: string, query?: Query): Promise<R>;
+  /**
+   * Resolves to the controller that ends the watch once it is connected (or has failed);
+   * calls onDone once: without an error when the server ends it, else with why it ended.
+   */
+  watch(path: string, query: Query, onEvent: (type: string, object: Record<string, unknown>) => void, onDone: (err?: unknown) => void): Promise<AbortController>;
+}
+
+/** The cache an informer keeps: objects by namespace and name (client-go's tools/cache Store). */
+export interface ObjectStore<T> {
+  get(namespace: string, name: string): T | undefined;
+  list(): T[];
+  upsert(object: T): void;
+  remove(namespace: string, name: string): T | undefined;
+  /** Replaces the whole content (after a relist). */
+  replace(objects: T[]): void;
+}
 
 export type EventType = 'added' | 'updated' | 'deleted';
 export type Handler<T> = (type: EventType, object: T, previous?: T) => void;
 /** Why the informer had to start over: a failed list or watch, a 410 Gone, a silent watch. */
 export type RestartReason = 'error' | 'gone' | 'silent';
 
-export interface InformerOptions<T extends KubeObject> {
-  client: Pick<KubeClient, 'get' | 'watch'>;
+export interface InformerOptions<T extends WatchedObject> {
+  client: ListWatchClient;
   /** Collection path, e.g. /apis/discovery.k8s.io/v1/endpointslices or a namespaced one. */
   path: string;
-  store: Store<T>;
+  store: ObjectStore<T>;
   /** Names the informer in logs and metrics. */
   name: string;
   /** Watches ask the server to end after this long (plus up to 20% jitter); default 300. */
@@ -74,7 +104,7 @@ export class WatchStatusError extends Error {
   }
 }
 
-export class Informer<T extends KubeObject = KubeObject> {
+export class Informer<T extends WatchedObject = WatchedObject> {
   readonly name: string;
   readonly path: string;
   /** Resolves after the first successful LIST has filled the store (never rejects). */
@@ -277,13 +307,13 @@ export class Informer<T extends KubeObject = KubeObject> {
 
     const store = this.options.store;
     const before = store.list();
-    const previous = new Map(before.map((o) => [Store.keyOf(o), o]));
+    const previous = new Map(before.map((o) => [keyOf(o), o]));
     store.replace(items);
     this.lastResourceVersion = page.metadata.resourceVersion;
     if (this.isSynced) this.relistCount++;
     for (const old of before) if (!store.get(old.metadata.namespace ?? '', old.metadata.name)) this.emit('deleted', old, old);
     for (const item of items) {
-      const old = previous.get(Store.keyOf(item));
+      const old = previous.get(keyOf(item));
       if (!old) this.emit('added', item);
       else if (old.metadata.resourceVersion !== item.metadata.resourceVersion) this.emit('updated', item, old);
     }
@@ -405,11 +435,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 }
 
-/** The HTTP status of an error the API server answered with (our ApiError or client-node's). */
-function statusOf(error: unknown): number | undefined {
-  const e = error as { status?: number; statusCode?: number; code?: unknown } | undefined;
-  return e?.status ?? e?.statusCode ?? (typeof e?.code === 'number' ? e.code : undefined);
-}
+const keyOf = (o: WatchedObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 function isGone(error: unknown): boolean {
   return statusOf(error) === 410;

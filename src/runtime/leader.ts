@@ -4,11 +4,16 @@
 // clock, so clock skew between replicas cannot cause two leaders.
 // Hand-written because client-node ships no leader election (client-go's is Go only).
 import { setTimeout as delay } from 'node:timers/promises';
-import { ApiError, type KubeClient } from '../kube/client.js';
+import { statusOf } from './api-status.js';
 import type { Logger } from './log.js';
 
+/** The one request the elector makes, on the Lease's path (GET, POST, PUT). */
+export interface LeaseClient {
+  request<R>(method: string, path: string, options?: { body?: unknown }): Promise<R>;
+}
+
 export interface LeaderElectorOptions {
-  client: Pick<KubeClient, 'request'>;
+  client: LeaseClient;
   namespace: string;
   name: string;
   /** Unique per replica, e.g. the pod name. */
@@ -55,7 +60,7 @@ export class LeaseForbiddenError extends Error {
 }
 
 export class LeaderElector {
-  private readonly client: Pick<KubeClient, 'request'>;
+  private readonly client: LeaseClient;
   private readonly namespace: string;
   private readonly name: string;
   private readonly identity: string;
@@ -167,9 +172,9 @@ export class LeaderElector {
       this.lastProblem = undefined;
     } catch (err) {
       // Retrying cannot fix RBAC; anything else (outage, conflict storm, 5xx) is retried.
-      if (err instanceof ApiError && err.status === 403) {
+      if (statusOf(err) === 403) {
         throw new LeaseForbiddenError(
-          `leader election on ${this.where} is forbidden (403): ${err.message}; ` +
+          `leader election on ${this.where} is forbidden (403): ${(err as Error).message}; ` +
             `grant get, create and update on leases.coordination.k8s.io in namespace ${this.namespace}, or run with --standalone`,
           this.observed !== undefined,
         );
@@ -196,7 +201,7 @@ export class LeaderElector {
     try {
       current = await this.client.request<Lease>('GET', this.path);
     } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) throw err;
+      if (statusOf(err) !== 404) throw err;
       const collection = this.path.slice(0, this.path.lastIndexOf('/'));
       return this.write('POST', collection, this.claim(undefined, now));
     }
@@ -212,7 +217,7 @@ export class LeaderElector {
       this.observe(await this.client.request<Lease>(method, path, { body: lease }));
       return true;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) return false;
+      if (statusOf(err) === 409) return false;
       throw err;
     }
   }
@@ -282,7 +287,7 @@ export class LeaderElector {
       this.log?.info(`released ${this.where}`, { identity: this.identity });
     } catch (err) {
       // A 409: someone took the lease over meanwhile, nothing to release.
-      if (!(err instanceof ApiError && err.status === 409)) this.log?.warn(`cannot release ${this.where}`, { err });
+      if (statusOf(err) !== 409) this.log?.warn(`cannot release ${this.where}`, { err });
     }
   }
 

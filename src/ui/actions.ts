@@ -5,6 +5,7 @@ import chalk from 'chalk';
 import type { Settings } from '../reconcile/types.js';
 import type { KubeClient } from '../kube/client.js';
 import { collectionPath, EVENT } from '../kube/resources.js';
+import type { ClusterCache } from '../cache/cache.js';
 import type { Controller } from '../operator/controller.js';
 import { runOnce } from '../oneshot/run.js';
 import { showDiff } from '../output/diff.js';
@@ -16,9 +17,10 @@ import type { ApiEvent } from './panes.js';
 export interface ActionContext {
   client: KubeClient;
   settings: Settings;
-  controller: Controller;
-  /** True when this process runs the operator: reconciles go to its queue. */
-  operator: boolean;
+  /** Details are read from it. */
+  cache: Pick<ClusterCache, 'stores' | 'view'>;
+  /** Set when this process runs the operator: reconciles go to its queue. */
+  controller?: Pick<Controller, 'enqueue'>;
 }
 
 interface RawEvent {
@@ -40,8 +42,8 @@ export function dashboardActions(c: ActionContext): DashboardActions {
   return {
     details(key) {
       const [ns, name] = split(key);
-      const api = c.controller.stores.exposedApis.get(ns, name);
-      return api && detailsFor(api, c.controller.view, c.settings, new Date());
+      const api = c.cache.stores.exposedApis.get(ns, name);
+      return api && detailsFor(api, c.cache.view, c.settings, new Date());
     },
 
     async events(key) {
@@ -67,7 +69,7 @@ export function dashboardActions(c: ActionContext): DashboardActions {
     },
 
     async reconcile(key) {
-      if (c.operator) {
+      if (c.controller) {
         c.controller.enqueue(key);
         return `queued ${key}: the operator reconciles it now (see the log)`;
       }

@@ -2,49 +2,17 @@
 // store from the caches, render it with Ink until the user leaves, then stop cleanly.
 // When stdout is not a terminal, print one plain snapshot instead.
 import { render } from 'ink';
-import { OperatorMetrics } from '../operator/metrics.js';
-import { createLogger, type Logger } from '../runtime/log.js';
-import type { Settings } from '../reconcile/types.js';
-import type { KubeClient } from '../kube/client.js';
-import type { Scope } from '../kube/load.js';
-import { Controller } from '../operator/controller.js';
-import { startOperator } from '../operator/run.js';
+import { createLogger } from '../runtime/log.js';
 import { loadView } from '../kube/load.js';
 import { dashboardActions } from './actions.js';
 import { Dashboard } from './components/Dashboard.js';
 import { LogBuffer } from './log-buffer.js';
 import { plainTable } from './plain.js';
-import { followController, viewSource } from './source.js';
+import { followSource, DashboardOptions, startLiveSource, viewSource } from './source.js';
 import { StatusStore } from './status-store.js';
-
-export interface DashboardOptions {
-  client: KubeClient;
-  settings: Settings;
-  scope: Scope & { description: string };
-  /** Also run the operator (standalone) in this process. */
-  operator: boolean;
-}
 
 const ALTERNATE_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALTERNATE_SCREEN_OFF = '\x1b[?1049l';
-
-interface Source {
-  controller: Controller;
-  stop(): Promise<void>;
-}
-
-async function startSource(o: DashboardOptions, log: Logger): Promise<Source> {
-  if (o.operator) {
-    const leaseNamespace = o.scope.literal?.[0] ?? 'default';
-    const running = await startOperator({ client: o.client, settings: o.settings, scope: o.scope, log, standalone: true, leaseNamespace });
-    return { controller: running.controller, stop: running.stop };
-  }
-  // Observing only: the same informers and caches, but the controller never writes.
-  const controller = new Controller({ client: o.client, settings: o.settings, scope: o.scope, log, metrics: new OperatorMetrics() });
-  controller.setWriting(false);
-  await controller.start();
-  return { controller, stop: () => controller.stop() };
-}
 
 async function printSnapshot(o: DashboardOptions): Promise<void> {
   process.stderr.write('not a terminal: printing one snapshot\n');
@@ -59,14 +27,14 @@ export async function runDashboard(o: DashboardOptions): Promise<void> {
   if (!process.stdout.isTTY) return printSnapshot(o);
   process.stderr.write(`syncing caches for ${o.scope.description}…\n`);
   const logs = new LogBuffer();
-  const source = await startSource(o, createLogger({ level: 'info', format: 'plain', stream: logs }));
-  const store = new StatusStore(viewSource(source.controller.view, o.settings, o.scope.matches));
-  const unfollow = followController(source.controller, store);
+  const source = await startLiveSource(o, createLogger({ level: 'info', format: 'plain', stream: logs }));
+  const store = new StatusStore(viewSource(source.cache.view, o.settings, o.scope.matches));
+  const unfollow = followSource(source, store);
   store.flush();
 
   const mode = o.operator ? 'operator (writing)' : 'observing (read-only)';
   const title = `${o.scope.description} · gateway ${o.settings.gateway} · ${mode}`;
-  const actions = dashboardActions({ client: o.client, settings: o.settings, controller: source.controller, operator: o.operator });
+  const actions = dashboardActions({ client: o.client, settings: o.settings, cache: source.cache, controller: source.controller });
   // Our own alternate screen, homed: Ink's keeps the cursor where the shell left it, so its
   // first frame would start mid-screen. interactive: Ink would print only a last frame when CI is set.
   process.stdout.write(ALTERNATE_SCREEN_ON);

@@ -1,13 +1,47 @@
 // Where the dashboard's rows come from: cached objects and the engine run on the same
-// view (informer caches while live, one-shot LISTs for a snapshot), and which rows a
-// cache change can affect (the operator's own event-to-API mapping).
+// view (the cluster cache while live, one-shot LISTs for a snapshot), and which rows a
+// cache change can affect (the operator's own event-to-API mapping). Read-only, the
+// dashboard runs a cache alone; with --operator it observes the operator's cache and controller.
 import type { Settings } from '../reconcile/types.js';
-import type { Controller } from '../operator/controller.js';
-import { apiKeysFor } from '../operator/triggers.js';
+import { ClusterCache } from '../cache/cache.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Scope } from '../kube/load.js';
 import { Store } from '../kube/store.js';
 import type { StoreView } from '../kube/view.js';
+import type { Controller } from '../operator/controller.js';
+import { startOperator } from '../operator/run.js';
+import { apiKeysFor } from '../operator/triggers.js';
+import type { Logger } from '../runtime/log.js';
 import { computeRow, lastChangeOf } from './row.js';
 import type { RowSource, StatusStore } from './status-store.js';
+
+export interface LiveSource {
+  cache: ClusterCache;
+  /** Only with --operator: the controller that writes (`r` enqueues to it). */
+  controller?: Controller;
+  stop(): Promise<void>;
+}
+
+export interface DashboardOptions {
+  client: KubeClient;
+  settings: Settings;
+  scope: Scope & { description: string };
+  /** Also run the operator (standalone) in this process. */
+  operator: boolean;
+}
+
+/** Starts watching, and with `operator` reconciling; resolves once the caches are synced. */
+export async function startLiveSource(o: DashboardOptions, log: Logger): Promise<LiveSource> {
+  if (o.operator) {
+    const leaseNamespace = o.scope.literal?.[0] ?? 'default';
+    const running = await startOperator({ client: o.client, settings: o.settings, scope: o.scope, log, standalone: true, leaseNamespace });
+    return { cache: running.cache, controller: running.controller, stop: running.stop };
+  }
+  // Observing only: the cache, and nothing that writes.
+  const cache = new ClusterCache({ client: o.client, settings: o.settings, log });
+  await cache.start();
+  return { cache, stop: () => cache.stop() };
+}
 
 export function viewSource(view: StoreView, settings: Settings, inScope: (namespace: string) => boolean): RowSource {
   const apis = view.stores.exposedApis;
@@ -24,20 +58,21 @@ export function viewSource(view: StoreView, settings: Settings, inScope: (namesp
 }
 
 /**
- * Keeps the store current with the controller's caches: each change invalidates only the
- * rows it can affect (an API itself, the APIs of a Service, every API for the gateway).
- * The operator's own writes go into its caches directly, and their watch events are then
- * seen as nothing new, so each reconcile result invalidates its API's row too.
- * Returns the function that stops following.
+ * Keeps the status store current with the cache: each change invalidates only the rows it
+ * can affect (an API itself, the APIs of a Service, every API for the gateway or when what
+ * the cache sees changes). The operator's own writes go into its caches directly, and
+ * their watch events are then seen as nothing new, so each reconcile result invalidates
+ * its API's row too. Returns the function that stops following.
  */
-export function followController(controller: Controller, store: StatusStore): () => void {
+export function followSource(source: LiveSource, store: StatusStore): () => void {
+  const { cache, controller } = source;
   store.invalidate('all');
-  const offEvent = controller.onEvent((kind, object) => {
-    store.invalidate(kind === 'gateways' ? 'all' : apiKeysFor(kind, object, undefined, controller.view));
-  });
-  const offResult = controller.onResult((key) => store.invalidate([key]));
+  const unsubscribe = [
+    cache.onEvent((e) => store.invalidate(e.store === 'gateways' ? 'all' : apiKeysFor(e.store, e.object, e.previous, cache.view))),
+    cache.onCapabilitiesChanged(() => store.invalidate('all')),
+    ...(controller ? [controller.onResult((key) => store.invalidate([key]))] : []),
+  ];
   return () => {
-    offEvent();
-    offResult();
+    for (const off of unsubscribe) off();
   };
 }

@@ -1,5 +1,5 @@
 // Follows the CustomResourceDefinitions the operator works with, one informer per CRD
-// name (RBAC can then grant exactly those names), and tells the controller what the
+// name (RBAC can then grant exactly those names), and tells the cache what the
 // cluster serves whenever one appears, disappears or changes its served versions.
 import type { KubeClient } from '../kube/client.js';
 import { capabilitiesFromCrds, Crd, CrdCapabilities, CRD_NAMES } from '../kube/crds.js';
