@@ -57,14 +57,12 @@ function openDashboard(kubeconfig) {
 /** The operator in this process, printing each API's URL and readiness when they change. */
 async function runOperatorHere(kube) {
   const log = createLogger({ level: 'warning', format: 'plain', color: false });
-  operator = await startOperator({
+  const cluster = {
     client: kube,
     settings: { metricsMode: 'ServiceMonitor', gateway, scrapeInterval: '15s' },
     scope: { matches: (n) => n === ns, literal: [ns], description: ns },
-    log,
-    standalone: true,
-    leaseNamespace: ns,
-  });
+  };
+  operator = await startOperator(cluster, { log, standalone: true, leaseNamespace: ns });
   const last = new Map();
   operator.controller.onResult((key, converged) => {
     const r = reportItem(converged);

@@ -23,11 +23,9 @@ function heapUsed() {
 const [kubeconfig] = process.argv.slice(2);
 const built = buildSettings({ metricsMode: DEFAULTS.metricsMode, gateway: DEFAULTS.gateway, scrapeInterval: DEFAULTS.scrapeInterval });
 if ('errors' in built) throw new Error(built.errors.join('; '));
-const cache = new ClusterCache({
-  client: KubeClient.load({ kubeconfig }),
-  settings: built.settings,
-  log: createLogger({ level: 'error', format: 'plain', stream: process.stderr }),
-});
+// Every namespace, as the operator's informers watch today.
+const cluster = { client: KubeClient.load({ kubeconfig }), settings: built.settings, scope: { matches: () => true, description: 'all namespaces' } };
+const cache = new ClusterCache(cluster, { log: createLogger({ level: 'error', format: 'plain', stream: process.stderr }) });
 const baseline = heapUsed();
 await cache.start();
 const filled = heapUsed();

@@ -3,8 +3,8 @@
 // cluster serves (following the CRDs, or discovery when it may not read them), starts and
 // stops informers as CRDs come and go, and tells its subscribers about every change.
 // It never writes: the controller (operator/controller.ts) and the dashboard observe it.
-import type { KubeObject, Settings } from '../reconcile/types.js';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeObject } from '../reconcile/types.js';
+import type { ClusterContext } from '../kube/context.js';
 import type { CrdCapabilities } from '../kube/crds.js';
 import { discover, Discovered } from '../kube/discovery.js';
 import { collectionPath, Resource } from '../kube/resources.js';
@@ -32,8 +32,6 @@ export interface CacheEvent {
 }
 
 export interface ClusterCacheOptions {
-  client: KubeClient;
-  settings: Settings;
   log: Logger;
   /** Liveness fails after this long without any answer from the API server (see docs/operations.md). */
   silenceLimitMs?: number;
@@ -54,7 +52,10 @@ export class ClusterCache {
   private readonly eventListeners = new Set<(event: CacheEvent) => void>();
   private readonly capabilityListeners = new Set<() => void>();
 
-  constructor(private readonly o: ClusterCacheOptions) {}
+  constructor(
+    private readonly ctx: ClusterContext,
+    private readonly o: ClusterCacheOptions,
+  ) {}
 
   /**
    * Finds out what the cluster serves (from the CRDs, which it then follows; discovery
@@ -63,14 +64,14 @@ export class ClusterCache {
    */
   async start(): Promise<Discovered> {
     this.startedAt = Date.now();
-    this.crds = new CrdFollower(this.o.client, this.o.log, (caps) => this.followCrds(caps));
+    this.crds = new CrdFollower(this.ctx.client, this.o.log, (caps) => this.followCrds(caps));
     const fromCrds = await this.crds.start();
     if (!fromCrds?.exposedApiServed) {
       await this.crds.stop();
       this.crds = undefined;
     }
-    const caps: Discovered = fromCrds?.exposedApiServed ? fromCrds : await discover(this.o.client); // discovery names what is missing
-    this.view = new StoreView(this.stores, { ...caps }, this.o.settings);
+    const caps: Discovered = fromCrds?.exposedApiServed ? fromCrds : await discover(this.ctx.client); // discovery names what is missing
+    this.view = new StoreView(this.stores, { ...caps }, this.ctx.settings);
     for (const [name, resource] of watchedResources(caps)) this.watch(name, resource);
     await Promise.all([...this.informers.values()].map((i) => i.synced));
     return caps;
@@ -137,7 +138,7 @@ export class ClusterCache {
 
   private watch(name: StoreName, resource: Resource): Informer<KubeObject> {
     const informer = new Informer<KubeObject>({
-      client: this.o.client,
+      client: this.ctx.client,
       path: collectionPath(resource),
       store: this.stores[name] as Store,
       name: resource.plural,
@@ -148,7 +149,7 @@ export class ClusterCache {
       },
       onForbidden: (message) => {
         if (name === 'gateways') {
-          this.o.log.warn(`cannot read Istio Gateways: routing to gateway ${this.o.settings.gateway} without verifying it`, { error: message });
+          this.o.log.warn(`cannot read Istio Gateways: routing to gateway ${this.ctx.settings.gateway} without verifying it`, { error: message });
           this.gatewayReadable(false);
         } else {
           this.o.log.error(`forbidden: cannot list and watch ${resource.plural}; retrying quietly until the permission is granted`, { error: message });

@@ -3,7 +3,7 @@
 import { Args, Flags } from '@oclif/core';
 import { buildSettings, literalNamespaces, namespaceMatcher, parseNamespacePatterns, settingsFromEnv } from '../reconcile/index.js';
 import type { Settings } from '../reconcile/types.js';
-import type { Scope } from '../kube/load.js';
+import type { ClusterContext, Scope } from '../kube/context.js';
 import { KubeClient } from '../kube/client.js';
 import { UserError } from './errors.js';
 
@@ -57,7 +57,7 @@ export interface ScopeFlags {
   'all-namespaces': boolean;
 }
 
-export function scopeFrom(flags: ScopeFlags): Scope & { description: string } {
+function scopeFrom(flags: ScopeFlags): Scope {
   if (flags['all-namespaces']) return { matches: () => true, description: 'all namespaces' };
   const fromFlag = flags.namespace !== undefined;
   const parsed = parseNamespacePatterns(fromFlag ? flags.namespace! : env.namespaces, fromFlag ? '-n' : 'COMPONENT_NAMESPACE');
@@ -66,7 +66,14 @@ export function scopeFrom(flags: ScopeFlags): Scope & { description: string } {
   return { matches: namespaceMatcher(patterns), literal: literalNamespaces(patterns), description: patterns.join(',') };
 }
 
-export function settingsFrom(flags: { 'metrics-mode': string; 'public-hostname'?: string; gateway: string; 'scrape-interval': string }): Settings {
+interface SettingsFlags {
+  'metrics-mode': string;
+  'public-hostname'?: string;
+  gateway: string;
+  'scrape-interval': string;
+}
+
+function settingsFrom(flags: SettingsFlags): Settings {
   const built = buildSettings({
     metricsMode: flags['metrics-mode'],
     publicHostname: flags['public-hostname'] || undefined,
@@ -77,6 +84,12 @@ export function settingsFrom(flags: { 'metrics-mode': string; 'public-hostname'?
   return built.settings;
 }
 
-export function clientFrom(flags: { kubeconfig?: string; context?: string }): KubeClient {
-  return KubeClient.load({ kubeconfig: flags.kubeconfig, context: flags.context });
+/**
+ * The context every cluster command works in, from its flags. Settings and scope first:
+ * a usage error is reported before any kubeconfig problem.
+ */
+export function contextFrom(flags: ScopeFlags & SettingsFlags & { kubeconfig?: string; context?: string }): ClusterContext {
+  const settings = settingsFrom(flags);
+  const scope = scopeFrom(flags);
+  return { settings, scope, client: KubeClient.load({ kubeconfig: flags.kubeconfig, context: flags.context }) };
 }

@@ -1,8 +1,6 @@
 // What `reconcile` and `diff` share: run once, then print a diff (dry run) or a report.
-import { KubeClient } from '../kube/client.js';
+import type { ClusterContext } from '../kube/context.js';
 import type { DryRun } from '../kube/executor.js';
-import type { Settings } from '../reconcile/types.js';
-import type { Scope } from '../kube/load.js';
 import { showDiff } from '../output/diff.js';
 import { progress } from './progress.js';
 import { reasonOf } from '../kube/converge.js';
@@ -10,9 +8,6 @@ import { formatReport, OutputFormat } from './report.js';
 import { runOnce } from '../oneshot/run.js';
 
 export interface OneShotOptions {
-  client: KubeClient;
-  settings: Settings;
-  scope: Scope;
   names: string[];
   dryRun: DryRun;
   output: OutputFormat;
@@ -21,9 +16,9 @@ export interface OneShotOptions {
 }
 
 /** Runs once and writes the result to stdout; returns the exit code. */
-export async function reconcileCommand(o: OneShotOptions): Promise<number> {
+export async function reconcileCommand(ctx: ClusterContext, o: OneShotOptions): Promise<number> {
   const bar = progress(o.dryRun === 'none' ? 'reconciling' : 'planning');
-  const report = await runOnce(o.client, { ...o, onProgress: bar.update }).finally(bar.stop);
+  const report = await runOnce(ctx, { ...o, onProgress: bar.update }).finally(bar.stop);
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   for (const name of report.missing) process.stderr.write(`ExposedAPI "${name}" not found in the selected namespaces\n`);
   const failed = report.missing.length > 0 || report.apis.some((a) => ['invalid', 'conflict', 'error'].includes(a.outcome));

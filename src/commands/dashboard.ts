@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, clusterFlags, scopeFrom, settingsFrom } from '../cli/flags.js';
+import { clusterFlags, contextFrom } from '../cli/flags.js';
 import { runDashboard } from '../ui/session.js';
 
 export default class Dashboard extends BaseCommand {
@@ -17,11 +17,7 @@ When stdout is not a terminal, prints one snapshot and exits.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Dashboard);
-    await runDashboard({
-      // Flags first: a usage error is reported before any kubeconfig problem.
-      settings: settingsFrom(flags),
-      scope: scopeFrom(flags),
-      client: clientFrom(flags),
+    await runDashboard(contextFrom(flags), {
       operator: flags.operator,
     });
   }

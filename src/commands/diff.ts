@@ -1,5 +1,5 @@
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, clusterFlags, namesArg, scopeFrom, settingsFrom } from '../cli/flags.js';
+import { clusterFlags, contextFrom, namesArg } from '../cli/flags.js';
 import { reconcileCommand } from '../cli/oneshot.js';
 
 export default class Diff extends BaseCommand {
@@ -14,11 +14,7 @@ Exit codes: 0 no differences, 1 differences, >1 error.`;
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Diff);
-    process.exitCode = await reconcileCommand({
-      // Flags first: a usage error is reported before any kubeconfig problem.
-      settings: settingsFrom(flags),
-      scope: scopeFrom(flags),
-      client: clientFrom(flags),
+    process.exitCode = await reconcileCommand(contextFrom(flags), {
       names: argv as string[],
       dryRun: 'server',
       output: 'table',

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, clusterFlags, namesArg, reportFormatFlag, scopeFrom, settingsFrom } from '../cli/flags.js';
+import { clusterFlags, contextFrom, namesArg, reportFormatFlag } from '../cli/flags.js';
 import type { DryRun } from '../kube/executor.js';
 import type { OutputFormat } from '../cli/report.js';
 import { reconcileCommand } from '../cli/oneshot.js';
@@ -30,11 +30,7 @@ With --dry-run, prints the diff instead (exit 0 no differences, 1 differences, >
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Reconcile);
-    process.exitCode = await reconcileCommand({
-      // Flags first: a usage error is reported before any kubeconfig problem.
-      settings: settingsFrom(flags),
-      scope: scopeFrom(flags),
-      client: clientFrom(flags),
+    process.exitCode = await reconcileCommand(contextFrom(flags), {
       names: argv as string[],
       dryRun: flags['dry-run'] as DryRun,
       output: flags.output as OutputFormat,

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { UserError } from '../cli/errors.js';
-import { clientFrom, clusterFlags, namesArg, reportFormatFlag, scopeFrom, settingsFrom } from '../cli/flags.js';
+import { clusterFlags, contextFrom, namesArg, reportFormatFlag } from '../cli/flags.js';
 import { statusCommand } from '../status/command.js';
 import type { OutputFormat } from '../status/format.js';
 import { parseDuration } from '../status/wait.js';
@@ -31,11 +31,7 @@ Exit codes: 0 every selected API is ready, 1 some API is not (or the wait timed 
     const { flags, argv } = await this.parse(Status);
     const timeoutMs = parseDuration(flags.timeout);
     if (timeoutMs === undefined) throw new UserError(`--timeout "${flags.timeout}": expected a duration such as 30s, 2m or 1h`);
-    process.exitCode = await statusCommand({
-      // Flags first: a usage error is reported before any kubeconfig problem.
-      settings: settingsFrom(flags),
-      scope: scopeFrom(flags),
-      client: clientFrom(flags),
+    process.exitCode = await statusCommand(contextFrom(flags), {
       names: argv as string[],
       output: flags.output as OutputFormat,
       wait: flags.wait,

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { clientFrom, clusterFlags, scopeFrom, settingsFrom } from '../cli/flags.js';
+import { clusterFlags, contextFrom } from '../cli/flags.js';
 import { UserError } from '../cli/errors.js';
 import { createLogger, logLevelError, parseLogLevel } from '../runtime/log.js';
 import { parseAddress } from '../runtime/health.js';
@@ -42,13 +42,9 @@ Serves /healthz, /readyz and /metrics on --health-address. Stops cleanly on SIGI
     const level = flags.verbose ? 'debug' : flags.quiet ? 'warning' : parseLogLevel(flags['log-level']);
     if (!level) throw new UserError(logLevelError(flags['log-level'])!);
     const log = createLogger({ level, format: flags['log-format'], color: process.stderr.isTTY === true && !process.env.NO_COLOR });
-    const scope = scopeFrom(flags);
     const healthAddress = flags['health-address'] === 'none' ? undefined : flags['health-address'];
     if (healthAddress) parseAddress(healthAddress); // a malformed address fails before any cluster work
-    const operator = await startOperator({
-      settings: settingsFrom(flags),
-      client: clientFrom(flags),
-      scope,
+    const operator = await startOperator(contextFrom(flags), {
       log,
       standalone: flags.standalone,
       leaseNamespace: flags['lease-namespace'] ?? defaultLeaseNamespace(),

@@ -3,6 +3,7 @@
 import type { ExposedAPI, KubeObject, MetricsMode, Settings } from '../reconcile/types.js';
 import { FINALIZER } from '../reconcile/index.js';
 import { ApiError, KubeClient } from './client.js';
+import type { ClusterContext, Scope } from './context.js';
 import { discover, type Discovered } from './discovery.js';
 import {
   collectionPath,
@@ -19,13 +20,6 @@ import {
 import { newStores, StoreView, Stores } from './view.js';
 import { Store } from './store.js';
 import { naturalCompare } from '../runtime/natural-order.js';
-
-export interface Scope {
-  /** Whether a namespace is in scope. */
-  matches: (namespace: string) => boolean;
-  /** The namespaces, when every pattern is a plain name. */
-  literal?: string[];
-}
 
 /** Kinds that could not be read, with the reason; APIs that need them fail with it. */
 export type Unreadable = Map<string, string>;
@@ -94,7 +88,7 @@ export async function loadStores(client: KubeClient, caps: Discovered, metricsMo
 }
 
 /** A view of the cluster from one LIST per kind, for one-shot commands (reconcile, status, snapshots). */
-export async function loadView(client: KubeClient, settings: Settings, scope: Scope): Promise<{ view: StoreView; unreadable: Unreadable }> {
+export async function loadView({ client, settings, scope }: ClusterContext): Promise<{ view: StoreView; unreadable: Unreadable }> {
   const caps = await discover(client);
   const { stores, unreadable } = await loadStores(client, caps, settings.metricsMode, scope);
   // Gateways are optional knowledge: unreadable, routes go to the configured name unverified.

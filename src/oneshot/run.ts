@@ -1,14 +1,12 @@
 // The one-shot reconcile: load the cluster with a bounded number of LISTs, run the
 // engine for every selected API, carry out its plan (or dry-run it), and report.
-import type { Settings } from '../reconcile/types.js';
-import { ConnectionError, KubeClient } from '../kube/client.js';
+import { ConnectionError } from '../kube/client.js';
+import type { ClusterContext } from '../kube/context.js';
 import { converge, type Converged } from '../kube/converge.js';
 import { Change, DryRun, Executor } from '../kube/executor.js';
-import { loadView, selectApis, Scope, unverified } from '../kube/load.js';
+import { loadView, selectApis, unverified } from '../kube/load.js';
 
 export interface RunOptions {
-  settings: Settings;
-  scope: Scope;
   /** Only these API names (in any namespace in scope); all when empty. */
   names: string[];
   dryRun: DryRun;
@@ -30,11 +28,12 @@ export interface RunReport {
 /** APIs reconciled at once: enough to keep the API server busy without flooding it. */
 const PARALLEL = 8;
 
-export async function runOnce(client: KubeClient, options: RunOptions): Promise<RunReport> {
-  const { view, unreadable } = await loadView(client, options.settings, options.scope);
+export async function runOnce(ctx: ClusterContext, options: RunOptions): Promise<RunReport> {
+  const { client, settings, scope } = ctx;
+  const { view, unreadable } = await loadView(ctx);
   const { stores, capabilities } = view;
   const executor = new Executor(client, stores, { component: capabilities.componentStatusSubresource }, options.dryRun);
-  const { apis: selected, missing } = selectApis(stores.exposedApis.list(), options.scope.matches, options.names);
+  const { apis: selected, missing } = selectApis(stores.exposedApis.list(), scope.matches, options.names);
 
   const changes = new Map<string, Change>();
   const onChange = (change: Change) => record(changes, change);
@@ -44,7 +43,7 @@ export async function runOnce(client: KubeClient, options: RunOptions): Promise<
   const worker = async () => {
     while (next < selected.length) {
       const i = next++;
-      const converged = await converge(selected[i], { view, executor, settings: options.settings, unreadable, onChange });
+      const converged = await converge(selected[i], { view, executor, settings, unreadable, onChange });
       // Losing the cluster ends the whole run; anything else fails just this API.
       if (converged.error instanceof ConnectionError) throw converged.error;
       apis[i] = converged;
@@ -52,7 +51,7 @@ export async function runOnce(client: KubeClient, options: RunOptions): Promise<
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
-  return { apis, changes, missing, warnings: unverified(unreadable, options.settings) };
+  return { apis, changes, missing, warnings: unverified(unreadable, settings) };
 }
 
 export const changeKey = (o: { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } }) => {

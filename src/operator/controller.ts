@@ -2,12 +2,10 @@
 // ExposedAPIs it affects (triggers.ts, the handler step), queues their keys and runs
 // `converge` for each, reporting results. It creates no informers; the engine and the
 // executor are the ones the one-shot command uses, only the source of the view differs.
-import type { Settings } from '../reconcile/types.js';
 import type { ClusterCache, CacheEvent } from '../cache/cache.js';
-import type { KubeClient } from '../kube/client.js';
+import type { ClusterContext } from '../kube/context.js';
 import { converge, reasonOf, type Converged } from '../kube/converge.js';
 import { Executor } from '../kube/executor.js';
-import type { Scope } from '../kube/load.js';
 import { Store } from '../kube/store.js';
 import type { Logger } from '../runtime/log.js';
 import { WorkQueue } from '../runtime/queue.js';
@@ -24,9 +22,6 @@ export const DEFAULT_WORKERS = 16;
 export interface ControllerOptions {
   /** What the controller reads; it must be started before the controller. */
   cache: ClusterCache;
-  client: KubeClient;
-  settings: Settings;
-  scope: Scope;
   log: Logger;
   metrics: OperatorMetrics;
   /** APIs reconciled in parallel. */
@@ -47,7 +42,10 @@ export class Controller {
   private readonly lastFailure = new Map<string, { message: string; at: number }>();
   private readonly listeners = new Set<(key: string, result: Converged) => void>();
 
-  constructor(private readonly o: ControllerOptions) {
+  constructor(
+    private readonly ctx: ClusterContext,
+    private readonly o: ControllerOptions,
+  ) {
     const concurrency = o.concurrency ?? DEFAULT_WORKERS;
     this.queue = new WorkQueue({
       concurrency,
@@ -56,7 +54,7 @@ export class Controller {
     });
     // Read when a status is written, so a Component CRD that gains its subresource later counts.
     const capabilities = () => o.cache.view.capabilities;
-    this.executor = new Executor(o.client, o.cache.stores, { get component() { return capabilities().componentStatusSubresource; } }, 'none');
+    this.executor = new Executor(ctx.client, o.cache.stores, { get component() { return capabilities().componentStatusSubresource; } }, 'none');
     o.metrics.maxConcurrentReconciles(concurrency);
     o.metrics.managedApisFrom(() => this.inScope().length);
   }
@@ -91,7 +89,7 @@ export class Controller {
   /** Reconciles one API now (the dashboard's `r`). */
   enqueue(key: string): void {
     const [ns] = key.split('/');
-    if (this.o.scope.matches(ns)) this.queue.add(key);
+    if (this.ctx.scope.matches(ns)) this.queue.add(key);
   }
 
   onResult(listener: (key: string, result: Converged) => void): () => void {
@@ -100,7 +98,7 @@ export class Controller {
   }
 
   inScope() {
-    return this.stores.exposedApis.list().filter((a) => this.o.scope.matches(a.metadata.namespace!));
+    return this.stores.exposedApis.list().filter((a) => this.ctx.scope.matches(a.metadata.namespace!));
   }
 
   private enqueueAll(): void {
@@ -115,7 +113,7 @@ export class Controller {
     const api = this.stores.exposedApis.get(ns, name);
     if (!api) return; // deleted: its children go by garbage collection
     const started = performance.now();
-    const result = await converge(api, { view: this.view, executor: this.executor, settings: this.o.settings });
+    const result = await converge(api, { view: this.view, executor: this.executor, settings: this.ctx.settings });
     const ms = Math.round(performance.now() - started);
     this.o.metrics.outcome(result.outcome);
     for (const listener of this.listeners) listener(key, result);

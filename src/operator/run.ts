@@ -3,10 +3,8 @@
 // `watch` and by the dashboard's --operator mode.
 import { hostname } from 'node:os';
 import { collectDefaultMetrics } from 'prom-client';
-import type { Settings } from '../reconcile/types.js';
 import { ClusterCache } from '../cache/cache.js';
-import type { KubeClient } from '../kube/client.js';
-import type { Scope } from '../kube/load.js';
+import type { ClusterContext } from '../kube/context.js';
 import { startHealthServer, HealthServer } from '../runtime/health.js';
 import { LeaderElector, LeaseForbiddenError } from '../runtime/leader.js';
 import type { Logger } from '../runtime/log.js';
@@ -14,9 +12,6 @@ import { Controller } from './controller.js';
 import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {
-  client: KubeClient;
-  settings: Settings;
-  scope: Scope & { description: string };
   log: Logger;
   standalone: boolean;
   /** Namespace of the leader-election Lease. */
@@ -45,22 +40,17 @@ export interface RunningOperator {
 
 export const LEASE_NAME = 'oda-api-operator';
 
-export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
+export async function startOperator(ctx: ClusterContext, o: OperatorOptions): Promise<RunningOperator> {
   const metrics = new OperatorMetrics();
   // The process's own (CPU, memory, file descriptors, event loop lag, GC): what SREs expect beside any operator's.
   collectDefaultMetrics({ register: metrics.registry });
-  const cache = new ClusterCache({
-    client: o.client,
-    settings: o.settings,
+  const cache = new ClusterCache(ctx, {
     log: o.log,
     silenceLimitMs: o.silenceLimitMs,
     onWatchRestart: (resource) => metrics.watchRestarted(resource),
   });
-  const controller = new Controller({
+  const controller = new Controller(ctx, {
     cache,
-    client: o.client,
-    settings: o.settings,
-    scope: o.scope,
     log: o.log,
     metrics,
     concurrency: o.concurrency,
@@ -79,7 +69,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     : undefined;
   if (health) o.log.info('serving health and metrics', { url: health.url });
 
-  o.log.info('starting', { namespaces: o.scope.description, gateway: o.settings.gateway, metricsMode: o.settings.metricsMode, standalone: o.standalone });
+  o.log.info('starting', { namespaces: ctx.scope.description, gateway: ctx.settings.gateway, metricsMode: ctx.settings.metricsMode, standalone: o.standalone });
   const caps = await cache.start().catch(async (err) => {
     await health?.close();
     throw err;
@@ -98,7 +88,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   } else {
     const identity = process.env.POD_NAME || `${hostname()}-${process.pid}`;
     elector = new LeaderElector({
-      client: o.client,
+      client: ctx.client,
       namespace: o.leaseNamespace,
       name: leaseName,
       identity,

@@ -2,8 +2,7 @@
 // the details open, a server-side dry-run diff, and a reconcile (queued to the running
 // operator, or done once when only observing). The view never touches the queue itself.
 import chalk from 'chalk';
-import type { Settings } from '../reconcile/types.js';
-import type { KubeClient } from '../kube/client.js';
+import type { ClusterContext } from '../kube/context.js';
 import { collectionPath, EVENT } from '../kube/resources.js';
 import type { ClusterCache } from '../cache/cache.js';
 import type { Controller } from '../operator/controller.js';
@@ -14,9 +13,7 @@ import type { DashboardActions } from './components/Dashboard.js';
 import { detailsFor } from './details.js';
 import type { ApiEvent } from './panes.js';
 
-export interface ActionContext {
-  client: KubeClient;
-  settings: Settings;
+export interface ActionSources {
   /** Details are read from it. */
   cache: Pick<ClusterCache, 'stores' | 'view'>;
   /** Set when this process runs the operator: reconciles go to its queue. */
@@ -36,20 +33,24 @@ interface RawEvent {
 const EVENTS_SHOWN = 10;
 
 const split = (key: string) => key.split('/') as [string, string];
-const onlyNamespace = (namespace: string) => ({ matches: (ns: string) => ns === namespace, literal: [namespace] });
+/** The dashboard's context, narrowed to one API's namespace for a one-shot diff or reconcile. */
+const onlyNamespace = (ctx: ClusterContext, namespace: string): ClusterContext => ({
+  ...ctx,
+  scope: { matches: (ns: string) => ns === namespace, literal: [namespace], description: namespace },
+});
 
-export function dashboardActions(c: ActionContext): DashboardActions {
+export function dashboardActions(ctx: ClusterContext, c: ActionSources): DashboardActions {
   return {
     details(key) {
       const [ns, name] = split(key);
       const api = c.cache.stores.exposedApis.get(ns, name);
-      return api && detailsFor(api, c.cache.view, c.settings, new Date());
+      return api && detailsFor(api, c.cache.view, ctx.settings, new Date());
     },
 
     async events(key) {
       const [ns, name] = split(key);
       const fieldSelector = `involvedObject.name=${name},involvedObject.kind=ExposedAPI`;
-      const list = await c.client.get<{ items: RawEvent[] }>(collectionPath(EVENT, ns), { fieldSelector });
+      const list = await ctx.client.get<{ items: RawEvent[] }>(collectionPath(EVENT, ns), { fieldSelector });
       return list.items
         .map((e): ApiEvent => ({
           type: e.type ?? 'Normal',
@@ -64,7 +65,7 @@ export function dashboardActions(c: ActionContext): DashboardActions {
 
     async diff(key) {
       const [ns, name] = split(key);
-      const report = await runOnce(c.client, { settings: c.settings, scope: onlyNamespace(ns), names: [name], dryRun: 'server' });
+      const report = await runOnce(onlyNamespace(ctx, ns), { names: [name], dryRun: 'server' });
       return showDiff(report.changes, chalk.level > 0).output;
     },
 
@@ -74,7 +75,7 @@ export function dashboardActions(c: ActionContext): DashboardActions {
         return `queued ${key}: the operator reconciles it now (see the log)`;
       }
       const [ns, name] = split(key);
-      const report = await runOnce(c.client, { settings: c.settings, scope: onlyNamespace(ns), names: [name], dryRun: 'none' });
+      const report = await runOnce(onlyNamespace(ctx, ns), { names: [name], dryRun: 'none' });
       const api = report.apis[0];
       if (!api) return `${key} is gone`;
       const reason = reasonOf(api);

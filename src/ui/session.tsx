@@ -3,6 +3,7 @@
 // When stdout is not a terminal, print one plain snapshot instead.
 import { render } from 'ink';
 import { createLogger } from '../runtime/log.js';
+import type { ClusterContext } from '../kube/context.js';
 import { loadView } from '../kube/load.js';
 import { dashboardActions } from './actions.js';
 import { Dashboard } from './components/Dashboard.js';
@@ -14,27 +15,27 @@ import { StatusStore } from './status-store.js';
 const ALTERNATE_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALTERNATE_SCREEN_OFF = '\x1b[?1049l';
 
-async function printSnapshot(o: DashboardOptions): Promise<void> {
+async function printSnapshot(ctx: ClusterContext): Promise<void> {
   process.stderr.write('not a terminal: printing one snapshot\n');
-  const { view } = await loadView(o.client, o.settings, o.scope);
-  const store = new StatusStore(viewSource(view, o.settings, o.scope.matches));
+  const { view } = await loadView(ctx);
+  const store = new StatusStore(viewSource(view, ctx.settings, ctx.scope.matches));
   store.invalidate('all');
   store.flush();
   process.stdout.write(plainTable(store.rows(), Date.now()));
 }
 
-export async function runDashboard(o: DashboardOptions): Promise<void> {
-  if (!process.stdout.isTTY) return printSnapshot(o);
-  process.stderr.write(`syncing caches for ${o.scope.description}…\n`);
+export async function runDashboard(ctx: ClusterContext, o: DashboardOptions): Promise<void> {
+  if (!process.stdout.isTTY) return printSnapshot(ctx);
+  process.stderr.write(`syncing caches for ${ctx.scope.description}…\n`);
   const logs = new LogBuffer();
-  const source = await startLiveSource(o, createLogger({ level: 'info', format: 'plain', stream: logs }));
-  const store = new StatusStore(viewSource(source.cache.view, o.settings, o.scope.matches));
+  const source = await startLiveSource(ctx, o, createLogger({ level: 'info', format: 'plain', stream: logs }));
+  const store = new StatusStore(viewSource(source.cache.view, ctx.settings, ctx.scope.matches));
   const unfollow = followSource(source, store);
   store.flush();
 
   const mode = o.operator ? 'operator (writing)' : 'observing (read-only)';
-  const title = `${o.scope.description} · gateway ${o.settings.gateway} · ${mode}`;
-  const actions = dashboardActions({ client: o.client, settings: o.settings, cache: source.cache, controller: source.controller });
+  const title = `${ctx.scope.description} · gateway ${ctx.settings.gateway} · ${mode}`;
+  const actions = dashboardActions(ctx, { cache: source.cache, controller: source.controller });
   // Our own alternate screen, homed: Ink's keeps the cursor where the shell left it, so its
   // first frame would start mid-screen. interactive: Ink would print only a last frame when CI is set.
   process.stdout.write(ALTERNATE_SCREEN_ON);

@@ -4,8 +4,7 @@
 // dashboard runs a cache alone; with --operator it observes the operator's cache and controller.
 import type { Settings } from '../reconcile/types.js';
 import { ClusterCache } from '../cache/cache.js';
-import type { KubeClient } from '../kube/client.js';
-import type { Scope } from '../kube/load.js';
+import type { ClusterContext } from '../kube/context.js';
 import { Store } from '../kube/store.js';
 import type { StoreView } from '../kube/view.js';
 import type { Controller } from '../operator/controller.js';
@@ -23,22 +22,19 @@ export interface LiveSource {
 }
 
 export interface DashboardOptions {
-  client: KubeClient;
-  settings: Settings;
-  scope: Scope & { description: string };
   /** Also run the operator (standalone) in this process. */
   operator: boolean;
 }
 
 /** Starts watching, and with `operator` reconciling; resolves once the caches are synced. */
-export async function startLiveSource(o: DashboardOptions, log: Logger): Promise<LiveSource> {
+export async function startLiveSource(ctx: ClusterContext, o: DashboardOptions, log: Logger): Promise<LiveSource> {
   if (o.operator) {
-    const leaseNamespace = o.scope.literal?.[0] ?? 'default';
-    const running = await startOperator({ client: o.client, settings: o.settings, scope: o.scope, log, standalone: true, leaseNamespace });
+    const leaseNamespace = ctx.scope.literal?.[0] ?? 'default';
+    const running = await startOperator(ctx, { log, standalone: true, leaseNamespace });
     return { cache: running.cache, controller: running.controller, stop: running.stop };
   }
   // Observing only: the cache, and nothing that writes.
-  const cache = new ClusterCache({ client: o.client, settings: o.settings, log });
+  const cache = new ClusterCache(ctx, { log });
   await cache.start();
   return { cache, stop: () => cache.stop() };
 }

@@ -42,7 +42,7 @@ test('the url leaves the Component entry when the API loses it', async () => {
     body: { status: { coreAPIs: [{ name: 'member', uid: api.metadata.uid }] } },
   });
   const log = createLogger({ level: 'error', format: 'plain' });
-  operator = await startOperator({ client: adminClient(), settings, scope: { matches: (n) => n === ns, description: ns }, log, standalone: true, leaseNamespace: ns });
+  operator = await startOperator({ client: adminClient(), settings, scope: { matches: (n) => n === ns, description: ns } }, { log, standalone: true, leaseNamespace: ns });
 
   await waitFor('the url in the entry', async () => (await entry())?.url === `https://203.0.113.20/${ns}/member`);
   expect((await entry())?.developerUI).toBe(`https://203.0.113.20/${ns}/member/docs`);

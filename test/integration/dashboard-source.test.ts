@@ -42,7 +42,7 @@ afterEach(async () => {
 async function dashboardRows(operator: boolean): Promise<{ client: KubeClient; rows: StatusStore }> {
   const client = adminClient();
   const scope = { matches: (n: string) => n === ns, literal: [ns], description: ns };
-  source = await startLiveSource({ client, settings, scope, operator }, quiet);
+  source = await startLiveSource({ client, settings, scope }, { operator }, quiet);
   const rows = new StatusStore(viewSource(source.cache.view, settings, scope.matches), { throttleMs: 0 });
   unfollow = followSource(source, rows);
   statusStore = rows;

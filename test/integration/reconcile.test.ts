@@ -30,7 +30,7 @@ let ns: string;
 let settings: Settings;
 
 const once = (s: Settings = settings, names: string[] = [], c: KubeClient = client): Promise<RunReport> =>
-  runOnce(c, { settings: s, scope: { matches: (n) => n === ns, literal: [ns] }, names, dryRun: 'none' });
+  runOnce({ client: c, settings: s, scope: { matches: (n) => n === ns, literal: [ns], description: ns } }, { names, dryRun: 'none' });
 const row = (report: RunReport, name: string) => report.apis.find((a) => a.name === name)!;
 const writes = (c: KubeClient) => ['POST', 'PUT', 'PATCH', 'DELETE'].reduce((n, verb) => n + (c.requestCounts[verb] ?? 0), 0);
 
@@ -166,7 +166,7 @@ test('two namespaces claiming one route: the earlier keeps it, the later gets a 
     await client.request('POST', `/apis/oda.tmforum.org/v1/namespaces/${other}/exposedapis`, {
       body: { apiVersion: 'oda.tmforum.org/v1', kind: 'ExposedAPI', metadata: { name: 'second' }, spec: { name: 'second', apiType: 'openapi', implementation: 'impl', path: `/${ns}/shared`, port: 8080 } },
     });
-    const report = await runOnce(client, { settings, scope: { matches: (n) => n === ns || n === other }, names: [], dryRun: 'none' });
+    const report = await runOnce({ client, settings, scope: { matches: (n) => n === ns || n === other, description: 'two' } }, { names: [], dryRun: 'none' });
     expect(row(report, 'first').outcome).toBe('created');
     expect(row(report, 'second').outcome).toBe('conflict');
     expect(row(report, 'second').message).toContain(`${ns}/first`);
@@ -178,7 +178,7 @@ test('two namespaces claiming one route: the earlier keeps it, the later gets a 
 
     // Once the winner is gone, the loser is routed.
     await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/first`);
-    const after = await runOnce(client, { settings, scope: { matches: (n) => n === other }, names: [], dryRun: 'none' });
+    const after = await runOnce({ client, settings, scope: { matches: (n) => n === other, description: other } }, { names: [], dryRun: 'none' });
     expect(row(after, 'second').outcome).toBe('created');
   } finally {
     await deleteNamespace(client, other);
@@ -282,7 +282,7 @@ test('a dry run writes nothing, and says what a real run would do', async () => 
   await createApi(client, ns, 'planned');
   const counting = adminClient();
   const before = await getApi(client, ns, 'planned');
-  const report = await runOnce(counting, { settings, scope: { matches: (n) => n === ns, literal: [ns] }, names: [], dryRun: 'server' });
+  const report = await runOnce({ client: counting, settings, scope: { matches: (n) => n === ns, literal: [ns], description: ns } }, { names: [], dryRun: 'server' });
   expect(row(report, 'planned').outcome).toBe('created');
   expect([...report.changes.keys()].sort()).toEqual([`networking.istio.io.v1.VirtualService.${ns}.planned`, `oda.tmforum.org.v1.ExposedAPI.${ns}.planned`]);
   await expect(getVs(client, ns, 'planned')).rejects.toMatchObject({ status: 404 });
@@ -295,7 +295,7 @@ test('a client dry run plans what a server dry run plans, and sends no write at 
   await createApi(client, ns, 'planned');
   const dryRun = async (mode: 'client' | 'server') => {
     const counting = adminClient();
-    const report = await runOnce(counting, { settings, scope: { matches: (n) => n === ns, literal: [ns] }, names: [], dryRun: mode });
+    const report = await runOnce({ client: counting, settings, scope: { matches: (n) => n === ns, literal: [ns], description: ns } }, { names: [], dryRun: mode });
     return { report, writes: writes(counting) };
   };
   const server = await dryRun('server');

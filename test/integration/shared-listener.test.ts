@@ -45,14 +45,14 @@ afterEach(async () => {
 const settings: Settings = { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', publicHostname: 'canvas.example.com', scrapeInterval: '15s' };
 /** The operator, standalone, serving both namespaces. */
 const startOnBoth = () =>
-  startOperator({
-    client: adminClient(),
-    settings,
-    scope: { matches: (n) => namespaces.includes(n), description: 'two' },
-    log: createLogger({ level: 'error', format: 'plain' }),
-    standalone: true,
-    leaseNamespace: namespaces[0],
-  });
+  startOperator(
+    { client: adminClient(), settings, scope: { matches: (n) => namespaces.includes(n), description: 'two' } },
+    {
+      log: createLogger({ level: 'error', format: 'plain' }),
+      standalone: true,
+      leaseNamespace: namespaces[0],
+    },
+  );
 const routedCondition = async (ns: string, name: string) => condition(await getApi(client, ns, name), 'Routed');
 const hasVs = (ns: string, name: string) => getVs(client, ns, name).then(() => true, () => false);
 

@@ -257,10 +257,8 @@ test('a check reads the APIs with one LIST, whatever their number: --wait polls 
   const counting = adminClient();
   const printed = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   try {
-    const code = await statusCommand({
-      client: counting,
-      settings: { metricsMode: 'ServiceMonitor', gateway: 'gw', scrapeInterval: '15s' },
-      scope: { matches: (n) => n === ns, literal: [ns] },
+    const settings = { metricsMode: 'ServiceMonitor', gateway: 'gw', scrapeInterval: '15s' } as const;
+    const code = await statusCommand({ client: counting, settings, scope: { matches: (n) => n === ns, literal: [ns], description: ns } }, {
       names: [],
       output: 'json',
       wait: false,

@@ -35,10 +35,8 @@ test('a forbidden write is logged, said in one Warning Event, retried with backo
   const rules = CLUSTER_RULES.map((r) => (r.resources?.includes('virtualservices') ? { ...r, verbs: ['get', 'list', 'watch', 'delete'] } : r));
   const account = await newServiceAccount(client, ns, rules);
   const lines: string[] = [];
-  operator = await startOperator({
-    client: KubeClient.load({ kubeconfig: account.kubeconfig }),
-    settings,
-    scope: { matches: (n) => n === ns, description: ns },
+  const accountClient = KubeClient.load({ kubeconfig: account.kubeconfig });
+  operator = await startOperator({ client: accountClient, settings, scope: { matches: (n) => n === ns, description: ns } }, {
     log: createLogger({ level: 'info', format: 'plain', color: false, stream: { write: (chunk: string) => lines.push(...chunk.trimEnd().split('\n')) } }),
     standalone: true,
     leaseNamespace: ns,

@@ -16,7 +16,7 @@ let operator: RunningOperator | undefined;
 const quiet = createLogger({ level: 'error', format: 'plain' });
 
 async function operate(s: Settings = settings, matches: (n: string) => boolean = (n) => n === ns): Promise<RunningOperator> {
-  operator = await startOperator({ client: adminClient(), settings: s, scope: { matches, description: ns }, log: quiet, standalone: true, leaseNamespace: ns });
+  operator = await startOperator({ client: adminClient(), settings: s, scope: { matches, description: ns } }, { log: quiet, standalone: true, leaseNamespace: ns });
   return operator;
 }
 
@@ -139,10 +139,7 @@ test('an ExposedAPI deleted while being reconciled leaves nothing behind to retr
 
 test('an API deleted while being reconciled logs outcome=deleted, never an error or a retry', async () => {
   const lines: string[] = [];
-  operator = await startOperator({
-    client: adminClient(),
-    settings,
-    scope: { matches: (n) => n === ns, description: ns },
+  operator = await startOperator({ client: adminClient(), settings, scope: { matches: (n) => n === ns, description: ns } }, {
     log: createLogger({ level: 'info', format: 'plain', stream: { write: (chunk: string) => lines.push(...chunk.trimEnd().split('\n')) } }),
     standalone: true,
     leaseNamespace: ns,
