@@ -3,6 +3,7 @@
 import { ConnectionError } from '../kube/client.js';
 import type { ClusterContext } from '../kube/context.js';
 import { converge, type Converged } from '../kube/converge.js';
+import { apiServerEvents, EventRecorder } from '../kube/event-recorder.js';
 import { Change, DryRun, Executor } from '../kube/executor.js';
 import { loadView, selectApis, unverified } from '../kube/load.js';
 
@@ -32,7 +33,9 @@ export async function runOnce(ctx: ClusterContext, options: RunOptions): Promise
   const { client, settings, scope } = ctx;
   const { view, unreadable } = await loadView(ctx);
   const { stores, capabilities } = view;
-  const executor = new Executor(client, stores, { component: capabilities.componentStatusSubresource }, options.dryRun);
+  // A dry run records no Events.
+  const events = options.dryRun === 'none' ? new EventRecorder(apiServerEvents(client)) : undefined;
+  const executor = new Executor(client, stores, { component: capabilities.componentStatusSubresource }, options.dryRun, events);
   const { apis: selected, missing } = selectApis(stores.exposedApis.list(), scope.matches, options.names);
 
   const changes = new Map<string, Change>();
@@ -50,7 +53,8 @@ export async function runOnce(ctx: ClusterContext, options: RunOptions): Promise
       options.onProgress?.(++done, selected.length);
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  // The Events were sent meanwhile; the last ones go before the report.
+  await Promise.all(Array.from({ length: PARALLEL }, worker)).finally(() => events?.flush());
   return { apis, changes, missing, warnings: unverified(unreadable, settings) };
 }
 
