@@ -28,7 +28,7 @@ export interface Converged extends Result {
   message?: string;
   /** The status the engine wants the API to have (after a failure, possibly not written). */
   status: ExposedAPIStatus;
-  /** The actions carried out (or dry-run), in order. */
+  /** The actions carried out (or dry-run), in order; the Events last, folded as they are recorded. */
   done: Action[];
 }
 
