@@ -3,6 +3,7 @@
 // reconcile never depends on Events (an operator that may not create them still routes).
 import { KubeClient } from '../../src/kube/client.js';
 import { CLUSTER_RULES } from '../../src/deploy/manifests.js';
+import { apiServerEvents, EventRecorder } from '../../src/kube/event-recorder.js';
 import { runOnce } from '../../src/oneshot/run.js';
 import { startOperator, RunningOperator } from '../../src/operator/run.js';
 import type { Settings } from '../../src/reconcile/types.js';
@@ -48,6 +49,17 @@ test('a new API gets one Normal Event saying what was created and that it is rea
 
   await runOnce({ client, settings, scope: scope() }, { names: [], dryRun: 'none' });
   expect(await eventsOf('orders')).toHaveLength(1);
+});
+
+test('the same Event again is one Event on the API server whose count grows', async () => {
+  const api = await createApi(client, ns, 'orders');
+  const recorder = new EventRecorder(apiServerEvents(client));
+  const warning = { type: 'event', eventType: 'Warning', reason: 'ReconcileFailed', message: 'forbidden: virtualservices' } as const;
+  for (let i = 0; i < 3; i++) recorder.record(api, warning);
+  await recorder.flush();
+  const [event, ...more] = await eventsOf('orders');
+  expect(more).toEqual([]);
+  expect(event).toMatchObject({ type: 'Warning', reason: 'ReconcileFailed', message: 'forbidden: virtualservices', count: 3 });
 });
 
 test('an operator that may not create Events routes and writes statuses all the same', async () => {
