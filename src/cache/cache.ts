@@ -63,6 +63,9 @@ export class ClusterCache {
   private stopping = false;
   /** The last change of watches applied, so changes are applied in order. */
   private applying: Promise<void> = Promise.resolve();
+  /** A sync queued behind the one applying, and whether a CRD change asked for it. */
+  private pendingSync?: Promise<void>;
+  private crdsChanged = false;
   private readonly eventListeners = new Set<(event: CacheEvent) => void>();
   private readonly capabilityListeners = new Set<() => void>();
 
@@ -119,7 +122,7 @@ export class ClusterCache {
     if (this.running.size === 0) return { ok: false, detail: 'starting' };
     const watching = [...this.running.values()];
     if (!watching.some((r) => r.watch.store === 'exposedApis')) return { ok: false, detail: 'the ExposedAPI CRD (exposedapis.oda.tmforum.org) is not installed' };
-    const required = [...(this.namespaces ? [this.namespaces.informer] : []), ...watching.filter((r) => !OPTIONAL.has(r.watch.store)).map((r) => r.informer)];
+    const required = [...watching.filter((r) => !OPTIONAL.has(r.watch.store)).map((r) => r.informer)];
     return readiness(required, this.allInformers());
   }
 
@@ -150,7 +153,13 @@ export class ClusterCache {
    * what exists, so a controller creates nothing twice).
    */
   private sync(crdsChanged = false): Promise<void> {
+    this.crdsChanged ||= crdsChanged;
+    // Changes that arrive while one waits are taken in by it: a burst of namespaces is one sync.
+    if (this.pendingSync) return this.pendingSync;
     const done = this.applying.then(async () => {
+      this.pendingSync = undefined;
+      const crdsChanged = this.crdsChanged;
+      this.crdsChanged = false;
       if (this.stopping) return;
       const before = this.watchedStores();
       const wanted = new Map(this.wantedWatches().map((w) => [watchKey(w), w]));
@@ -172,7 +181,7 @@ export class ClusterCache {
       await Promise.all(started.map((i) => i.synced));
       this.capabilitiesChanged();
     });
-    this.applying = done.catch((error: unknown) => this.o.log.error('cannot change what the cache watches', { error }));
+    this.applying = this.pendingSync = done.catch((error: unknown) => this.o.log.error('cannot change what the cache watches', { error }));
     return this.applying;
   }
 
@@ -188,13 +197,27 @@ export class ClusterCache {
     const apisRead = [...this.running.values()].some((r) => r.watch.store === 'exposedApis' && r.informer.hasSynced());
     return watches({
       caps,
-      namespaces: scope.all ? undefined : (scope.literal ?? this.namespaces!.store.list().map((n) => n.metadata.name).filter(scope.matches)),
+      namespaces: this.namespacesInScope(),
       inScope: scope.matches,
       gateway: settings.gateway,
       gatewayServiceLabels: gatewaysRead ? gatewayServiceLabels(this.view.configuredGateway()) : undefined,
       // Until the APIs are read, pods in every mode: an API may hold annotations to clean up.
       pods: settings.metricsMode !== 'ServiceMonitor' || !apisRead || this.annotationsLeft(),
     });
+  }
+
+  /**
+   * The namespaces to watch one by one; undefined: cluster-wide. A glob scope that may
+   * not list namespaces is watched cluster-wide (as before namespaces were followed)
+   * until the permission comes.
+   */
+  private namespacesInScope(): string[] | undefined {
+    const { scope } = this.ctx;
+    if (scope.all) return undefined;
+    if (scope.literal) return scope.literal;
+    const { informer, store } = this.namespaces!;
+    if (informer.forbidden() !== undefined) return undefined;
+    return store.list().map((n) => n.metadata.name).filter(scope.matches);
   }
 
   /** An API in scope holds the finalizer for annotations it put on pods in an annotation mode. */
@@ -212,8 +235,16 @@ export class ClusterCache {
       name: NAMESPACE.plural,
       transform: slimNamespace,
       onRestart: (reason, error) => this.restarted(NAMESPACE.plural, reason, error),
-      onForbidden: (message) => this.o.log.error('forbidden: cannot list and watch namespaces, needed to serve the namespaces matching the scope; retrying quietly', { error: message }),
-      onPermitted: () => this.o.log.info('permission granted: watching namespaces'),
+      // Optional: without it, every kind is watched cluster-wide, which needs wider permissions.
+      optional: true,
+      onForbidden: (message) => {
+        this.o.log.warn('cannot list and watch namespaces: watching cluster-wide instead of the namespaces matching the scope', { error: message });
+        void this.sync();
+      },
+      onPermitted: () => {
+        this.o.log.info('permission granted: watching the namespaces matching the scope');
+        void this.sync();
+      },
     });
     informer.on((type, ns) => {
       if (type !== 'updated' && this.ctx.scope.matches(ns.metadata.name)) void this.sync();
