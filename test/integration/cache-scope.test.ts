@@ -121,3 +121,15 @@ test('a namespace matching a glob created after the start is served, and its obj
   // Its watches stop with it.
   await waitFor('its watches stopped', async () => operator!.cache.watchCount === watchesBefore);
 }, 60_000);
+
+test('all namespaces (-A): each kind watched cluster-wide, every Service and EndpointSlice of a Service cached', async () => {
+  const [a, b] = [await namespace(), await namespace()];
+  const settings = await createGateway(admin, a);
+  await createService(admin, b, { name: 'impl' });
+  const { client, reads } = recordingClient();
+  cache = new ClusterCache({ client, settings, scope: { matches: () => true, all: true, description: 'all namespaces' } }, { log: quiet });
+  await cache.start();
+  await waitFor('the EndpointSlice of impl', async () => cache!.stores.endpointSlices.list(b).length > 0);
+  expect(cache.stores.services.list(b).map((s) => s.metadata.name)).toEqual(['impl']);
+  expect(reads.filter((r) => r.startsWith('WATCH') && r.includes('/namespaces/'))).toEqual([]);
+});
