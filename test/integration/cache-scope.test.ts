@@ -11,6 +11,7 @@ import { startOperator, RunningOperator } from '../../src/operator/run.js';
 import { createLogger } from '../../src/runtime/log.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, uniqueName, waitFor } from '../support/cluster.js';
 import { createApi, createGateway, getApi } from '../support/canvas.js';
+import { FINALIZER } from '../../src/reconcile/index.js';
 
 const quiet = createLogger({ level: 'error', format: 'plain' });
 let admin: KubeClient;
@@ -132,4 +133,43 @@ test('all namespaces (-A): each kind watched cluster-wide, every Service and End
   await waitFor('the EndpointSlice of impl', async () => cache!.stores.endpointSlices.list(b).length > 0);
   expect(cache.stores.services.list(b).map((s) => s.metadata.name)).toEqual(['impl']);
   expect(reads.filter((r) => r.startsWith('WATCH') && r.includes('/namespaces/'))).toEqual([]);
+});
+
+test('the gateway Service is followed to where a changed Gateway selector points, outside the scope too', async () => {
+  const [inside, canvas, ingress] = [await namespace(), await namespace('canvas'), await namespace('ingress')];
+  const settings = await createGateway(admin, canvas, { ip: '192.0.2.92' });
+  const moved = { istio: uniqueName('moved') };
+  await admin.request('POST', `/api/v1/namespaces/${ingress}/services`, {
+    body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'moved', labels: moved }, spec: { type: 'LoadBalancer', selector: moved, ports: [{ name: 'http2', port: 80 }] } },
+  });
+  cache = new ClusterCache({ client: adminClient(), settings, scope: literal(inside) }, { log: quiet });
+  await cache.start();
+  expect(cache.view.gatewayService()?.metadata.namespace).toBe(canvas);
+  expect(cache.stores.services.list(ingress)).toEqual([]);
+
+  await admin.request('PATCH', `/apis/networking.istio.io/v1/namespaces/${canvas}/gateways/gw`, { contentType: 'application/merge-patch+json', body: { spec: { selector: moved } } });
+  await waitFor('the gateway Service in the ingress namespace', async () => cache!.view.gatewayService()?.metadata.namespace === ingress);
+  // Only the Service the new selector names is cached there, and the old one is forgotten.
+  expect(cache.stores.services.list(canvas)).toEqual([]);
+  expect(cache.stores.services.list(ingress).map((s) => s.metadata.name)).toEqual(['moved']);
+});
+
+test('ServiceMonitor mode: pods are watched only while an API in scope holds annotations to clean up', async () => {
+  const ns = await namespace();
+  const settings = await createGateway(admin, ns);
+  await createService(admin, ns, { name: 'impl' });
+  await createPod(admin, ns, { app: 'impl' });
+  await createApi(admin, ns, 'orders');
+  cache = new ClusterCache({ client: adminClient(), settings, scope: literal(ns) }, { log: quiet });
+  await cache.start();
+  const watches = cache.watchCount;
+  expect(cache.stores.pods.size).toBe(0);
+
+  const finalizers = (list: string[]) =>
+    admin.request('PATCH', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/orders`, { contentType: 'application/merge-patch+json', body: { metadata: { finalizers: list } } });
+  await finalizers([FINALIZER]);
+  await waitFor('the pods watched', async () => cache!.stores.pods.list(ns).length === 1);
+  expect(cache.watchCount).toBe(watches + 1);
+  await finalizers([]);
+  await waitFor('the pods forgotten', async () => cache!.stores.pods.size === 0 && cache!.watchCount === watches);
 });
