@@ -48,6 +48,10 @@ interface Running {
   watch: Watch;
   informer: Informer<KubeObject>;
   slice: StoreSlice;
+  /** Resolves once synced, or once stopped before that (a later change may stop it first). */
+  settled: Promise<void>;
+  /** Called when it is stopped. */
+  stopped: () => void;
 }
 
 export class ClusterCache {
@@ -94,6 +98,8 @@ export class ClusterCache {
     // which gateway Services and pods the second watches.
     await this.sync();
     await this.sync();
+    // A change seen meanwhile may have started informers of its own: they count too.
+    await Promise.all([...this.running.values()].map((r) => r.settled));
     return caps;
   }
 
@@ -122,7 +128,7 @@ export class ClusterCache {
     if (this.running.size === 0) return { ok: false, detail: 'starting' };
     const watching = [...this.running.values()];
     if (!watching.some((r) => r.watch.store === 'exposedApis')) return { ok: false, detail: 'the ExposedAPI CRD (exposedapis.oda.tmforum.org) is not installed' };
-    const required = [...watching.filter((r) => !OPTIONAL.has(r.watch.store)).map((r) => r.informer)];
+    const required = watching.filter((r) => !OPTIONAL.has(r.watch.store)).map((r) => r.informer);
     return readiness(required, this.allInformers());
   }
 
@@ -137,7 +143,12 @@ export class ClusterCache {
     await this.crds?.stop();
     await this.applying;
     await this.namespaces?.informer.stop();
-    await Promise.all([...this.running.values()].map((r) => r.informer.stop()));
+    await Promise.all(
+      [...this.running.values()].map((r) => {
+        r.stopped();
+        return r.informer.stop();
+      }),
+    );
   }
 
   /** A CRD appeared, went or changed versions: start and stop informers to match. */
@@ -150,39 +161,50 @@ export class ClusterCache {
   /**
    * Starts and stops informers to match what should be watched now; resolves once the
    * started ones have synced, after telling the capability listeners (a new cache holds
-   * what exists, so a controller creates nothing twice).
+   * what exists, so a controller creates nothing twice). Changes are applied in order,
+   * but the wait for a sync holds up no later change (a forbidden LIST may never sync).
    */
   private sync(crdsChanged = false): Promise<void> {
     this.crdsChanged ||= crdsChanged;
     // Changes that arrive while one waits are taken in by it: a burst of namespaces is one sync.
     if (this.pendingSync) return this.pendingSync;
-    const done = this.applying.then(async () => {
-      this.pendingSync = undefined;
-      const crdsChanged = this.crdsChanged;
-      this.crdsChanged = false;
-      if (this.stopping) return;
-      const before = this.watchedStores();
-      const wanted = new Map(this.wantedWatches().map((w) => [watchKey(w), w]));
-      for (const [key, { watch, informer, slice }] of [...this.running]) {
-        if (wanted.has(key)) continue;
-        this.running.delete(key);
-        await informer.stop();
-        slice.replace([]);
-        if (watch.store === 'gateways') this.view.capabilities.gatewayUnverified = undefined;
-      }
-      const started = [...wanted].filter(([key]) => !this.running.has(key)).map(([key, w]) => this.watch(key, w));
-      if (crdsChanged) {
-        // Said once per kind, not per namespace.
-        const after = this.watchedStores();
-        for (const [store, resource] of before) if (!after.has(store)) this.o.log.warn('no longer served: stopped watching', { resource });
-        for (const [store, resource] of after) if (!before.has(store)) this.o.log.info('now served: watching', { resource });
-      }
+    const applied = this.applying.then(() => this.applyWatches());
+    this.applying = applied.then(
+      () => undefined,
+      (error: unknown) => this.o.log.error('cannot change what the cache watches', { error }),
+    );
+    this.pendingSync = applied.then(async (started) => {
       if (started.length === 0) return;
-      await Promise.all(started.map((i) => i.synced));
+      await Promise.all(started.map((r) => r.settled));
       this.capabilitiesChanged();
-    });
-    this.applying = this.pendingSync = done.catch((error: unknown) => this.o.log.error('cannot change what the cache watches', { error }));
-    return this.applying;
+    }, () => undefined);
+    return this.pendingSync;
+  }
+
+  /** Stops the informers no longer wanted (emptying their part of the stores), starts the new ones; returns those. */
+  private async applyWatches(): Promise<Running[]> {
+    this.pendingSync = undefined;
+    const crdsChanged = this.crdsChanged;
+    this.crdsChanged = false;
+    if (this.stopping) return [];
+    const before = this.watchedStores();
+    const wanted = new Map(this.wantedWatches().map((w) => [watchKey(w), w]));
+    for (const [key, { watch, informer, slice, stopped }] of [...this.running]) {
+      if (wanted.has(key)) continue;
+      this.running.delete(key);
+      stopped();
+      await informer.stop();
+      slice.replace([]);
+      if (watch.store === 'gateways') this.view.capabilities.gatewayUnverified = undefined;
+    }
+    const started = [...wanted].filter(([key]) => !this.running.has(key)).map(([key, w]) => this.watch(key, w));
+    if (crdsChanged) {
+      // Said once per kind, not per namespace.
+      const after = this.watchedStores();
+      for (const [store, resource] of before) if (!after.has(store)) this.o.log.warn('no longer served: stopped watching', { resource });
+      for (const [store, resource] of after) if (!before.has(store)) this.o.log.info('now served: watching', { resource });
+    }
+    return started;
   }
 
   /** The stores some informer fills, with their resource names. */
@@ -254,7 +276,7 @@ export class ClusterCache {
     await informer.synced;
   }
 
-  private watch(key: string, w: Watch): Informer<KubeObject> {
+  private watch(key: string, w: Watch): Running {
     const { resource, store: name } = w;
     const where = w.namespace ? `${resource.plural} in ${w.namespace}` : resource.plural;
     const slice = new StoreSlice(this.stores[name] as Store, w.owns, w.namespace);
@@ -285,9 +307,12 @@ export class ClusterCache {
       this.tell(this.eventListeners, [{ store: name, type, object, previous }], { resource: resource.plural });
       this.reconsider(name, type, object, previous);
     });
-    this.running.set(key, { watch: w, informer, slice });
+    let stopped!: () => void;
+    const settled = Promise.race([informer.synced, new Promise<void>((resolve) => (stopped = resolve))]);
+    const running = { watch: w, informer, slice, settled, stopped };
+    this.running.set(key, running);
     informer.start();
-    return informer;
+    return running;
   }
 
   /** A change that alters what should be watched: the Gateway's selector, or the need for pods. */
