@@ -20,7 +20,8 @@ const USAGE = `usage: node bench/heap.mjs [options]   (npm run bench:heap -- [op
   --apis N       ExposedAPIs created and converged first (default: 1000)
   --noise N      units of unrelated objects (Service, EndpointSlice, Pod) in other namespaces (default: 0)
   --parallel N   requests the harness keeps in flight (default: 16)
-  --out DIR      where the JSON goes (default: bench/results)`;
+  --out DIR      where the JSON goes (default: bench/results)
+  -A             the cache of an operator serving every namespace (default: the bench's namespace, as its operator does)`;
 
 function options() {
   const { values } = parseArgs({
@@ -29,6 +30,7 @@ function options() {
       noise: { type: 'string', default: '0' },
       parallel: { type: 'string', default: '16' },
       out: { type: 'string', default: 'bench/results' },
+      'all-namespaces': { type: 'boolean', short: 'A' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -41,13 +43,13 @@ function options() {
     if (!Number.isInteger(n) || n < least) throw new Error(`--${name} must be a whole number of at least ${least}, not "${values[name]}"`);
     return n;
   };
-  return { apis: whole('apis', 3), noise: whole('noise', 0), parallel: whole('parallel', 1), out: values.out };
+  return { apis: whole('apis', 3), noise: whole('noise', 0), parallel: whole('parallel', 1), out: values.out, allNamespaces: values['all-namespaces'] ?? false };
 }
 
-function measureKinds(kubeconfig) {
+function measureKinds(kubeconfig, namespace) {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'measure', 'heap-kinds.mjs');
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', script, kubeconfig, ...(namespace ? [namespace] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.on('error', fail);
@@ -87,7 +89,7 @@ async function main() {
       await driver.stop();
     }
     if (!converged) throw new Error(`the operator did not converge ${o.apis} APIs`);
-    const document = { startedAt: started.toISOString(), apis: o.apis, noise: o.noise, ...(await measureKinds(canvas.operatorKubeconfig)) };
+    const document = { startedAt: started.toISOString(), apis: o.apis, noise: o.noise, ...(await measureKinds(canvas.operatorKubeconfig, o.allNamespaces ? undefined : NAMESPACE)) };
     mkdirSync(o.out, { recursive: true });
     const file = join(o.out, `heap-${document.startedAt.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(document, null, 2) + '\n');

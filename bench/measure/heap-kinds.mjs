@@ -4,7 +4,7 @@
 // read after a full garbage collection before and after: the difference is what that
 // kind's objects (and the store's index of them) hold, divided by their count for the cost
 // per object. Run by bench/heap.mjs as `node --expose-gc bench/measure/heap-kinds.mjs
-// KUBECONFIG`; prints the rows as JSON.
+// KUBECONFIG [NAMESPACE]`; prints the rows as JSON.
 import { getHeapStatistics } from 'node:v8';
 import { KubeClient } from '../../dist/kube/client.js';
 import { ClusterCache } from '../../dist/cache/cache.js';
@@ -20,11 +20,12 @@ function heapUsed() {
   return getHeapStatistics().used_heap_size;
 }
 
-const [kubeconfig] = process.argv.slice(2);
+const [kubeconfig, namespace] = process.argv.slice(2);
 const built = buildSettings({ metricsMode: DEFAULTS.metricsMode, gateway: DEFAULTS.gateway, scrapeInterval: DEFAULTS.scrapeInterval });
 if ('errors' in built) throw new Error(built.errors.join('; '));
-// Every namespace, as the operator's informers watch today.
-const cluster = { client: KubeClient.load({ kubeconfig }), settings: built.settings, scope: { matches: () => true, description: 'all namespaces' } };
+// The namespace the bench's operator serves (every namespace without one, as -A).
+const scope = namespace ? { matches: (n) => n === namespace, literal: [namespace], description: namespace } : { matches: () => true, all: true, description: 'all namespaces' };
+const cluster = { client: KubeClient.load({ kubeconfig }), settings: built.settings, scope };
 const cache = new ClusterCache(cluster, { log: createLogger({ level: 'error', format: 'plain', stream: process.stderr }) });
 const baseline = heapUsed();
 await cache.start();

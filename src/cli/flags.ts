@@ -58,7 +58,7 @@ export interface ScopeFlags {
 }
 
 function scopeFrom(flags: ScopeFlags): Scope {
-  if (flags['all-namespaces']) return { matches: () => true, description: 'all namespaces' };
+  if (flags['all-namespaces']) return { matches: () => true, all: true, description: 'all namespaces' };
   const fromFlag = flags.namespace !== undefined;
   const parsed = parseNamespacePatterns(fromFlag ? flags.namespace! : env.namespaces, fromFlag ? '-n' : 'COMPONENT_NAMESPACE');
   if ('error' in parsed) throw new UserError(parsed.error);

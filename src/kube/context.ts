@@ -7,6 +7,8 @@ import type { KubeClient } from './client.js';
 export interface Scope {
   /** Whether a namespace is in scope. */
   matches: (namespace: string) => boolean;
+  /** Every namespace (-A): the cache then watches each kind cluster-wide. */
+  all?: boolean;
   /** The namespaces, when every pattern is a plain name. */
   literal?: string[];
   /** The scope as the user gave it, for logs and titles (e.g. "components,team-*" or "all namespaces"). */

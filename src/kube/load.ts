@@ -1,7 +1,8 @@
 // Fills the stores for a one-shot run with one LIST per kind (per namespace when the
-// scope names plain namespaces), whatever the number of APIs: never a GET per API.
-import type { ExposedAPI, KubeObject, MetricsMode, Settings } from '../reconcile/types.js';
-import { FINALIZER } from '../reconcile/index.js';
+// scope names plain namespaces), whatever the number of APIs: never a GET per API. Reads
+// what the cluster cache watches (cache/watched.ts), slimmed the same way (slim.ts).
+import type { ExposedAPI, KubeObject, Settings } from '../reconcile/types.js';
+import { FINALIZER, gatewayServiceLabels, parseGatewaySetting } from '../reconcile/index.js';
 import { ApiError, KubeClient } from './client.js';
 import type { ClusterContext, Scope } from './context.js';
 import { discover, type Discovered } from './discovery.js';
@@ -17,7 +18,8 @@ import {
   SERVICE_MONITOR,
   virtualServiceResource,
 } from './resources.js';
-import { newStores, StoreView, Stores } from './view.js';
+import { SLIM } from './slim.js';
+import { newStores, StoreName, StoreView, Stores } from './view.js';
 import { Store } from './store.js';
 import { naturalCompare } from '../runtime/natural-order.js';
 
@@ -29,9 +31,11 @@ export interface Loaded {
   unreadable: Unreadable;
 }
 
-async function list(client: KubeClient, r: Resource, namespaces: (string | undefined)[]): Promise<KubeObject[]> {
+type Query = Record<string, string>;
+
+async function list(client: KubeClient, r: Resource, namespaces: (string | undefined)[], query?: Query): Promise<KubeObject[]> {
   const lists = await Promise.all(
-    namespaces.map((ns) => client.get<{ items: KubeObject[] }>(collectionPath(r, ns)).then((l) => l.items)),
+    namespaces.map((ns) => client.get<{ items: KubeObject[] }>(collectionPath(r, ns), query).then((l) => l.items)),
   );
   const items = lists.flat();
   // Lists leave out apiVersion/kind on items; the engine and the diff want them.
@@ -40,21 +44,30 @@ async function list(client: KubeClient, r: Resource, namespaces: (string | undef
   return items;
 }
 
+const labelSelector = (labels: Record<string, string>): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join(',');
+
 /** The ExposedAPIs in scope with one LIST (one per namespace when the scope names them). */
 export async function listExposedApis(client: KubeClient, scope: Scope): Promise<ExposedAPI[]> {
   const items = (await list(client, EXPOSED_API, scope.literal ?? [undefined])) as ExposedAPI[];
   return items.filter((a) => scope.matches(a.metadata.namespace ?? ''));
 }
 
-export async function loadStores(client: KubeClient, caps: Discovered, metricsMode: MetricsMode, scope: Scope): Promise<Loaded> {
+export async function loadStores(client: KubeClient, caps: Discovered, settings: Settings, scope: Scope): Promise<Loaded> {
   const stores = newStores();
   const unreadable: Unreadable = new Map();
   const inScope = scope.literal ?? [undefined];
 
-  const fill = async <T extends KubeObject>(store: Store<T>, r: Resource, namespaces: (string | undefined)[], filter = false) => {
+  const fill = async (name: StoreName, r: Resource, namespaces: (string | undefined)[], o: { filter?: boolean; query?: Query; add?: boolean } = {}) => {
     try {
-      const items = (await list(client, r, namespaces)) as T[];
-      store.replace(filter ? items.filter((o) => scope.matches(o.metadata.namespace ?? '')) : items);
+      const items = (await list(client, r, namespaces, o.query)).map(SLIM[name]);
+      const kept = o.filter ? items.filter((i) => scope.matches(i.metadata.namespace ?? '')) : items;
+      const store = stores[name] as Store;
+      if (o.add) for (const item of kept) store.upsert(item);
+      else store.replace(kept);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 403) throw err;
       unreadable.set(r.plural, `cannot list ${r.plural}: ${err.message}`);
@@ -63,22 +76,34 @@ export async function loadStores(client: KubeClient, caps: Discovered, metricsMo
 
   const tasks: Promise<void>[] = [
     // All ExposedAPIs and VirtualServices, whatever the scope: routes conflict across namespaces.
-    fill(stores.exposedApis, EXPOSED_API, [undefined]),
-    fill(stores.services, SERVICE, [undefined]),
-    fill(stores.endpointSlices, ENDPOINT_SLICE, inScope, true),
+    fill('exposedApis', EXPOSED_API, [undefined]),
+    // Only slices that belong to a Service: the engine looks them up by that label.
+    fill('endpointSlices', ENDPOINT_SLICE, inScope, { filter: true, query: { labelSelector: 'kubernetes.io/service-name' } }),
   ];
   if (caps.virtualServiceApiVersion) {
-    tasks.push(fill(stores.virtualServices, virtualServiceResource(caps.virtualServiceApiVersion.split('/')[1]), [undefined]));
+    tasks.push(fill('virtualServices', virtualServiceResource(caps.virtualServiceApiVersion.split('/')[1]), [undefined]));
   }
-  if (caps.gatewayApiVersion) tasks.push(fill(stores.gateways, gatewayResource(caps.gatewayApiVersion.split('/')[1]), [undefined]));
+  const gateways = caps.gatewayApiVersion ? fill('gateways', gatewayResource(caps.gatewayApiVersion.split('/')[1]), ...gatewaysWhere(scope, settings.gateway)) : Promise.resolve();
+  if (scope.literal) {
+    // Services of the namespaces, and the gateway Service (it may live anywhere) by its
+    // labels, once the Gateway says them; not every Service of the cluster.
+    tasks.push(fill('services', SERVICE, inScope));
+    const gatewayServices = gateways.then(() => {
+      const labels = gatewayServiceLabels(new StoreView(stores, caps, settings).configuredGateway());
+      return fill('services', SERVICE, [undefined], { query: { labelSelector: labelSelector(labels) }, add: true });
+    });
+    tasks.push(gatewayServices);
+  } else {
+    tasks.push(gateways, fill('services', SERVICE, [undefined]));
+  }
   // Listed in every metrics mode: ServiceMonitors left from the ServiceMonitor mode are pruned.
-  if (caps.serviceMonitorServed) tasks.push(fill(stores.serviceMonitors, SERVICE_MONITOR, inScope, true));
-  if (caps.componentServed) tasks.push(fill(stores.components, COMPONENT, inScope, true));
+  if (caps.serviceMonitorServed) tasks.push(fill('serviceMonitors', SERVICE_MONITOR, inScope, { filter: true }));
+  if (caps.componentServed) tasks.push(fill('components', COMPONENT, inScope, { filter: true }));
   await Promise.all(tasks);
   // Pods matter in the annotation modes, and wherever an API still holds the finalizer
   // for annotations it put on pods earlier (so they can be removed).
   const annotated = stores.exposedApis.list().some((a) => scope.matches(a.metadata.namespace!) && a.metadata.finalizers?.includes(FINALIZER));
-  if (metricsMode !== 'ServiceMonitor' || annotated) await fill(stores.pods, POD, inScope, true);
+  if (settings.metricsMode !== 'ServiceMonitor' || annotated) await fill('pods', POD, inScope, { filter: true });
 
   if (unreadable.has(EXPOSED_API.plural)) {
     // Without the APIs there is nothing to do: let the caller report it as a whole-run error.
@@ -87,10 +112,17 @@ export async function loadStores(client: KubeClient, caps: Discovered, metricsMo
   return { stores, unreadable };
 }
 
+/** In a scope of plain namespaces, only the configured Gateway (see cache/watched.ts); else every Gateway, as the cache does. */
+function gatewaysWhere(scope: Scope, gateway: string): [(string | undefined)[], { query?: Query }] {
+  if (!scope.literal) return [[undefined], {}];
+  const { namespace, name } = parseGatewaySetting(gateway, '');
+  return [[namespace || undefined], { query: { fieldSelector: `metadata.name=${name}` } }];
+}
+
 /** A view of the cluster from one LIST per kind, for one-shot commands (reconcile, status, snapshots). */
 export async function loadView({ client, settings, scope }: ClusterContext): Promise<{ view: StoreView; unreadable: Unreadable }> {
   const caps = await discover(client);
-  const { stores, unreadable } = await loadStores(client, caps, settings.metricsMode, scope);
+  const { stores, unreadable } = await loadStores(client, caps, settings, scope);
   // Gateways are optional knowledge: unreadable, routes go to the configured name unverified.
   const gatewayUnverified = unreadable.has(GATEWAYS) || undefined;
   return { view: new StoreView(stores, { ...caps, gatewayUnverified }, settings), unreadable };

@@ -87,3 +87,39 @@ export class Store<T extends KubeObject = KubeObject> {
     if (set?.size === 0) this.byIndex.delete(key);
   }
 }
+
+/**
+ * The part of a Store that one informer keeps: the objects of the namespaces it owns.
+ * Informers of one kind in several namespaces fill one Store this way, and a relist or
+ * a stop replaces or empties only their own part.
+ */
+export class StoreSlice<T extends KubeObject = KubeObject> {
+  constructor(
+    private readonly store: Store<T>,
+    /** Whether objects of this namespace are this slice's ('' for cluster-scoped ones). */
+    readonly owns: (namespace: string) => boolean,
+    /** The one namespace it owns, when it owns one: lists go straight to it. */
+    private readonly namespace?: string,
+  ) {}
+
+  get(namespace: string, name: string): T | undefined {
+    return this.owns(namespace) ? this.store.get(namespace, name) : undefined;
+  }
+
+  list(): T[] {
+    return this.namespace !== undefined ? this.store.list(this.namespace) : this.store.list().filter((o) => this.owns(o.metadata.namespace ?? ''));
+  }
+
+  upsert(object: T): void {
+    if (this.owns(object.metadata.namespace ?? '')) this.store.upsert(object);
+  }
+
+  remove(namespace: string, name: string): T | undefined {
+    return this.owns(namespace) ? this.store.remove(namespace, name) : undefined;
+  }
+
+  replace(objects: T[]): void {
+    for (const o of this.list()) this.store.remove(o.metadata.namespace ?? '', o.metadata.name);
+    for (const o of objects) this.upsert(o);
+  }
+}

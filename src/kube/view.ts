@@ -88,7 +88,7 @@ export class StoreView implements ClusterView {
   }
 
   /** The Istio Gateway named by the setting; a bare name is looked up in every namespace, first by namespace order. */
-  private configuredGateway(): KubeObject | undefined {
+  configuredGateway(): KubeObject | undefined {
     const setting = this.settings.gateway;
     if (setting.includes('/')) {
       const { namespace, name } = parseGatewaySetting(setting, '');

@@ -38,6 +38,15 @@ function gatewaySelector(gateway: KubeObject | undefined): Record<string, string
   return Object.fromEntries(Object.entries(selector).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
+/**
+ * The labels a Service in front of the gateway carries, to watch just such Services:
+ * Istio's ingress Services are labelled like the pods they select, so the Gateway's
+ * selector (istio=ingressgateway without one).
+ */
+export function gatewayServiceLabels(gateway: KubeObject | undefined): Record<string, string> {
+  return gatewaySelector(gateway) ?? DEFAULT_GATEWAY_LABELS;
+}
+
 const contains = (labels: Record<string, string> | undefined, wanted: Record<string, string>): boolean =>
   labels !== undefined && Object.entries(wanted).every(([k, v]) => labels[k] === v);
 

@@ -10,6 +10,7 @@ export { unenforcedFeatures } from './unenforced.js';
 export { buildUrl, gatewayAddress, urlHost, type ApiAddress, type GatewayAddress } from './url.js';
 export { implementationReady } from './readiness.js';
 export {
+  gatewayServiceLabels,
   normaliseGateway,
   parseGatewaySetting,
   pickGatewayService,

@@ -74,6 +74,11 @@ export interface InformerOptions<T extends WatchedObject> {
   onForbidden?: (message: string) => void;
   /** Called once when a refused LIST is allowed again. */
   onPermitted?: () => void;
+  /**
+   * Applied to every object as it is decoded (LIST items and watch events), before the
+   * store sees it (client-go's transform): drops what no reader wants, so it is never kept.
+   */
+  transform?: (object: T) => T;
 }
 
 interface ObjectList<T> {
@@ -299,7 +304,7 @@ export class Informer<T extends WatchedObject = WatchedObject> {
       page = await this.options.client.get<ObjectList<T>>(this.options.path, { ...this.options.query, limit: PAGE_SIZE, continue: next });
       this.heard();
       const kind = page.kind?.replace(/List$/, '');
-      for (const item of page.items) items.push({ ...item, apiVersion: item.apiVersion ?? page.apiVersion, kind: item.kind ?? kind });
+      for (const item of page.items) items.push(this.decoded({ ...item, apiVersion: item.apiVersion ?? page.apiVersion, kind: item.kind ?? kind }));
       next = page.metadata.continue || undefined;
     } while (next);
     // stop() does not wait for a LIST in flight: its late result must not touch the store.
@@ -354,7 +359,7 @@ export class Informer<T extends WatchedObject = WatchedObject> {
           end(status.code === 410 ? { kind: 'gone' } : { kind: 'failed', error });
           return;
         }
-        const item = object as T;
+        const item = type === 'BOOKMARK' ? (object as T) : this.decoded(object as T);
         if (type === 'ADDED' || type === 'MODIFIED') this.upsert(item);
         else if (type === 'DELETED') this.delete(item);
         else if (type !== 'BOOKMARK') return;
@@ -394,6 +399,10 @@ export class Informer<T extends WatchedObject = WatchedObject> {
         (error: unknown) => end({ kind: 'failed', error }),
       );
     });
+  }
+
+  private decoded(object: T): T {
+    return this.options.transform ? this.options.transform(object) : object;
   }
 
   private upsert(object: T): void {
