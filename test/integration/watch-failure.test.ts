@@ -2,7 +2,7 @@
 // controller logs it and says it in one Warning Event (not one per retry), the queue
 // retries with backoff, and the API converges once the cause is gone.
 import { KubeClient } from '../../src/kube/client.js';
-import { CLUSTER_RULES } from '../../src/deploy/manifests.js';
+import { CLUSTER_RULES } from '../../src/deploy/rbac.js';
 import { startOperator, RunningOperator } from '../../src/operator/run.js';
 import { createLogger } from '../../src/runtime/log.js';
 import { adminClient, createNamespace, createService, deleteNamespace, grantClusterRules, newServiceAccount, waitFor } from '../support/cluster.js';
