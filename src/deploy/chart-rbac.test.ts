@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { CHART_RBAC_FILE, chartRbacYaml } from './chart-rbac.js';
 import { OPERATOR_NAME } from './manifests.js';
-import { CLUSTER_RULES, CRD_RULES, GATEWAY_RULES, NAMESPACE_RULES, SCOPE_RULES, leaseRules } from './rbac.js';
+import { CLUSTER_READ_RULES, CLUSTER_RULES, CRD_RULES, GATEWAY_RULE, NAMESPACE_RULES, SCOPE_RULES, leaseRules } from './rbac.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -13,9 +13,10 @@ describe('the chart RBAC rules', () => {
     expect(parse(chartRbacYaml())).toEqual({
       clusterRules: CLUSTER_RULES,
       namespaceRules: NAMESPACE_RULES,
+      clusterReadRules: CLUSTER_READ_RULES,
       crdRules: CRD_RULES,
       scopeRules: SCOPE_RULES,
-      gatewayRules: GATEWAY_RULES,
+      gatewayRule: GATEWAY_RULE,
       leaseRules: leaseRules(OPERATOR_NAME),
     });
   });

@@ -121,10 +121,12 @@ describe('buildManifests with -A', () => {
 });
 
 describe('buildManifests with plain namespace names', () => {
-  const gatewayRules: V1PolicyRule[] = [
-    { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
+  const clusterReads: V1PolicyRule[] = [
+    { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
   ];
+  const theGateway: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], resourceNames: ['component-gateway'], verbs: ['get', 'list', 'watch'] };
   /** namespace -> rules of the Role there, with its binding checked. */
   const rolesOf = (among: KubernetesObject[]) => {
     const bindings = among.filter((o): o is V1RoleBinding => o.kind === 'RoleBinding');
@@ -137,15 +139,15 @@ describe('buildManifests with plain namespace names', () => {
     return Object.fromEntries(roles.map((r) => [r.metadata!.namespace, r.rules]));
   };
 
-  it('grants cluster-wide only the CRDs, and a Role in each namespace served, the gateway\'s and the Lease\'s', () => {
+  it('writes only through Roles: one in each namespace served, the Gateway\'s and the Lease\'s; reads what spans the cluster', () => {
     const literal = buildManifests({ ...options, served: ['comps-b', 'comps-a', 'comps-b'], gateway: 'istio-ingress/component-gateway' });
-    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([crds]);
+    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds]);
     expect(find<V1ClusterRoleBinding>('ClusterRoleBinding', literal).roleRef.kind).toBe('ClusterRole');
     expect(rolesOf(literal)).toEqual({
       canvas: lease,
       'comps-a': servedRules,
       'comps-b': servedRules,
-      'istio-ingress': gatewayRules,
+      'istio-ingress': [theGateway],
     });
     expect(literal.map((o) => `${o.kind} ${o.metadata!.namespace ?? ''}`)).toEqual([
       'ServiceAccount canvas',
@@ -163,18 +165,15 @@ describe('buildManifests with plain namespace names', () => {
     ]);
   });
 
-  it('puts everything one namespace needs in one Role, each rule once', () => {
+  it('puts everything one namespace needs in one Role', () => {
     const together = buildManifests({ ...options, served: ['canvas'], gateway: 'canvas/component-gateway' });
-    expect(rolesOf(together)).toEqual({ canvas: [...lease, ...servedRules, gatewayRules[0]] });
+    expect(rolesOf(together)).toEqual({ canvas: [...lease, ...servedRules, theGateway] });
   });
 
-  it('reads a Gateway given by bare name in each namespace served, where Istio resolves it', () => {
-    const bare = buildManifests({ ...options, served: ['comps-a', 'comps-b'], gateway: 'component-gateway' });
-    expect(rolesOf(bare)).toEqual({
-      canvas: lease,
-      'comps-a': [...servedRules, gatewayRules[0]],
-      'comps-b': [...servedRules, gatewayRules[0]],
-    });
+  it('reads a Gateway given by bare name in every namespace, by that name only (Istio resolves it in each route\'s namespace)', () => {
+    const bare = buildManifests({ ...options, served: ['comps-a'], gateway: 'component-gateway' });
+    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds]);
+    expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules });
   });
 });
 

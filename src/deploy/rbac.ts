@@ -1,6 +1,6 @@
 // The operator's RBAC for each way of naming its scope. Exactly the verbs it uses; a test
-// pins every rule. Where the namespaces are plain names, everything namespaced is granted by
-// a Role in each namespace it reads or writes; only what is cluster-scoped needs a ClusterRole.
+// pins every rule. Where the namespaces are plain names, every write and the reads of one
+// namespace are granted by a Role there; the ClusterRole keeps only reads that span the cluster.
 // A glob can match namespaces created later, which no Role can follow: then the ClusterRole.
 import type { V1PolicyRule } from '@kubernetes/client-node';
 import { literalNamespaces, parseGatewaySetting } from '../reconcile/index.js';
@@ -8,7 +8,7 @@ import { CRD_NAMES } from '../kube/crds.js';
 
 const READ = ['get', 'list', 'watch'];
 
-/** What the operator reads and writes in each namespace it serves. */
+/** What the operator reads and writes in each namespace it serves (some reads also span the cluster: CLUSTER_READ_RULES). */
 export const SCOPE_RULES: V1PolicyRule[] = [
   // Inputs. patch: status on the main resource when the CRD has no status subresource, and the finalizer.
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: [...READ, 'patch'] },
@@ -25,11 +25,22 @@ export const SCOPE_RULES: V1PolicyRule[] = [
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
 ];
 
-/** In the Istio Gateway's namespace: the Gateway, and the ingress Service in front of its pods. */
-export const GATEWAY_RULES: V1PolicyRule[] = [
-  { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: READ },
+/**
+ * Read cluster-wide whatever the scope: routes conflict across namespaces on a shared gateway
+ * (every ExposedAPI and VirtualService), and the gateway's Service may live in any namespace
+ * (found by the labels the Gateway selects pods with; RBAC cannot restrict by label).
+ */
+export const CLUSTER_READ_RULES: V1PolicyRule[] = [
+  { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis'], verbs: READ },
+  { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: READ },
   { apiGroups: [''], resources: ['services'], verbs: READ },
 ];
+
+/** Every Istio Gateway: routes through other gateways are judged by what those serve. */
+export const GATEWAY_RULE: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: READ };
+
+/** Only the configured Gateway, read with a metadata.name field selector, which lets resourceNames restrict a list and a watch. */
+export const gatewayRules = (name: string): V1PolicyRule[] => [{ ...GATEWAY_RULE, resourceNames: [name] }];
 
 /** The CRDs it follows (installed, removed, versions changed while it runs), by name only: cluster-scoped. */
 export const CRD_RULES: V1PolicyRule[] = [
@@ -40,7 +51,7 @@ export const CRD_RULES: V1PolicyRule[] = [
 export const NAMESPACE_RULES: V1PolicyRule[] = [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] }];
 
 /** Everything, cluster-wide: the ClusterRole of -A (globs add NAMESPACE_RULES). */
-export const CLUSTER_RULES: V1PolicyRule[] = [...SCOPE_RULES, GATEWAY_RULES[0], ...CRD_RULES];
+export const CLUSTER_RULES: V1PolicyRule[] = [...SCOPE_RULES, GATEWAY_RULE, ...CRD_RULES];
 
 /** In the operator's namespace only, for the Lease of that name. resourceNames cannot restrict create, so that rule stands apart. */
 export const leaseRules = (leaseName: string): V1PolicyRule[] => [
@@ -57,26 +68,21 @@ export interface Rbac {
   roles: [namespace: string, rules: V1PolicyRule[]][];
 }
 
-const sameRule = (a: V1PolicyRule, b: V1PolicyRule) => JSON.stringify(a) === JSON.stringify(b);
-
 /**
- * The RBAC for serving `served` through `gateway` (name or namespace/name), with the Lease in
- * `operatorNamespace` (named `leaseName`). A bare gateway name resolves in each VirtualService's own namespace (as
- * Istio resolves it), so the Gateway and its Service are read in every namespace served.
+ * The RBAC for serving `served` through `gateway` (name or namespace/name), with the Lease
+ * `leaseName` in `operatorNamespace`. A bare gateway name resolves in each VirtualService's own
+ * namespace (as Istio resolves it), so the Gateway of that name is read in every namespace.
  */
 export function rbacFor(served: Served, gateway: string, operatorNamespace: string, leaseName: string): Rbac {
   const literal = served === 'all' ? undefined : literalNamespaces(served);
   const roles = new Map<string, V1PolicyRule[]>([[operatorNamespace, leaseRules(leaseName)]]);
-  const grant = (namespace: string, rules: V1PolicyRule[]) => {
-    const held = roles.get(namespace) ?? [];
-    roles.set(namespace, [...held, ...rules.filter((r) => !held.some((h) => sameRule(h, r)))]);
-  };
+  const grant = (namespace: string, rules: V1PolicyRule[]) => roles.set(namespace, [...(roles.get(namespace) ?? []), ...rules]);
   let clusterRules = served === 'all' ? CLUSTER_RULES : [...CLUSTER_RULES, ...NAMESPACE_RULES];
   if (literal) {
-    clusterRules = CRD_RULES;
-    for (const namespace of literal) grant(namespace, SCOPE_RULES);
-    const gatewayNamespaces = gateway.includes('/') ? [parseGatewaySetting(gateway, '').namespace] : literal;
-    for (const namespace of gatewayNamespaces) grant(namespace, GATEWAY_RULES);
+    const { namespace, name } = parseGatewaySetting(gateway, '');
+    clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES];
+    for (const ns of literal) grant(ns, SCOPE_RULES);
+    if (namespace) grant(namespace, gatewayRules(name));
   }
   return { clusterRules, roles: [...roles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
 }

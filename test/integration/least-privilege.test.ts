@@ -1,7 +1,7 @@
 // Least privilege, proven: the RBAC objects `kubectl oda-api manifests` prints are applied
 // as they are, and the operator runs as that ServiceAccount (its token only, leader
 // election on, as the Deployment runs it). Every behaviour must still work, for a glob scope
-// (a ClusterRole) and for plain namespace names (Roles, and a ClusterRole for the CRDs only).
+// (a ClusterRole) and for plain namespace names (Roles for every write, a ClusterRole for reads only).
 import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,13 +118,14 @@ test('with a glob, the operator does everything with exactly the ClusterRole and
   await convergesACanvas(ns, ['-n', glob], gateway, ns, kubeconfig);
 }, 120_000);
 
-test('with plain names, the operator does everything with the Roles of `manifests` and the CRDs alone cluster-wide', async () => {
+test('with plain names, the operator does everything with the Roles of `manifests` and reads alone cluster-wide', async () => {
   // The operator, the components and the gateway each in a namespace of their own, as in a Canvas.
   const [operatorNs, comps, gatewayNs] = [await newNamespace('op'), await newNamespace('comps'), await newNamespace('gw')];
   const { gateway } = await createGateway(client, gatewayNs, { ip: '192.0.2.50' });
   const options: ManifestOptions = { namespace: operatorNs, image: 'unused', replicas: 1, served: [comps], gateway };
-  const clusterRole = buildManifests(options).find((o) => o.kind === 'ClusterRole') as { rules: { resources: string[] }[] };
-  expect(clusterRole.rules.flatMap((r) => r.resources)).toEqual(['customresourcedefinitions']);
+  // Every write goes through a Role; cluster-wide only reads.
+  const clusterRole = buildManifests(options).find((o) => o.kind === 'ClusterRole') as { rules: { verbs: string[] }[] };
+  expect(new Set(clusterRole.rules.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list', 'watch']));
   const kubeconfig = await applyManifests(options);
   await convergesACanvas(comps, ['-n', comps], gateway, operatorNs, kubeconfig);
 }, 120_000);
