@@ -3,7 +3,7 @@ import type { KubeObject } from '../reconcile/types.js';
 import { FIELD_MANAGER } from '../reconcile/index.js';
 import { isNotFound, KubeClient } from './client.js';
 import type { JsonPatchOp } from './patch.js';
-import { collectionPath, EVENT, objectPath, resourceFor } from './resources.js';
+import { objectPath, resourceFor } from './resources.js';
 import { pathOf, type ClusterWrites, type ObjectRef } from './writes.js';
 
 const MERGE = 'application/merge-patch+json';
@@ -36,10 +36,5 @@ export class ApiServerWrites implements ClusterWrites {
 
   jsonPatch(ref: ObjectRef, ops: readonly JsonPatchOp[]): Promise<KubeObject> {
     return this.client.request<KubeObject>('PATCH', pathOf(ref), { body: ops, contentType: JSON_PATCH, query: this.query });
-  }
-
-  async createEvent(namespace: string, event: object): Promise<void> {
-    // A dry run records no Events.
-    if (!this.dryRun) await this.client.request('POST', collectionPath(EVENT, namespace), { body: event });
   }
 }

@@ -3,7 +3,9 @@
 // them). Shared by the one-shot command and the watch runtime; knows nothing of either.
 // It says one thing in words, why an API did not converge (the log, the Warning Event and
 // the report all give that line); the report itself is cli/converged.ts.
-import { isMetricsApi, reconcile } from '../reconcile/index.js';
+// The Events of all passes are folded into one Normal Event (and each distinct Warning)
+// and handed to the executor last, which records them in the background: no write waits.
+import { foldEvents, isMetricsApi, reconcile, type EventAction } from '../reconcile/index.js';
 import type { Action, ExposedAPI, ExposedAPIStatus, Outcome, Plan, Settings } from '../reconcile/types.js';
 import type { Result } from '../runtime/queue.js';
 import { ApiError } from './client.js';
@@ -26,7 +28,7 @@ export interface Converged extends Result {
   message?: string;
   /** The status the engine wants the API to have (after a failure, possibly not written). */
   status: ExposedAPIStatus;
-  /** The actions carried out (or dry-run), in order. */
+  /** The actions carried out (or dry-run), in order; the Events last, folded as they are recorded. */
   done: Action[];
 }
 
@@ -50,6 +52,14 @@ export async function converge(api: ExposedAPI, ctx: ConvergeContext): Promise<C
   if (blocked) return { ...base, outcome: 'error', status: api.status ?? {}, done: [], error: new Error(blocked) };
 
   const done: Action[] = [];
+  const events: EventAction[] = [];
+  const record = async (facts: readonly EventAction[]) => {
+    const current = view.stores.exposedApis.get(base.namespace, base.name) ?? api;
+    for (const event of foldEvents(facts)) {
+      await executor.execute(current, event);
+      done.push(event);
+    }
+  };
   let first: Plan | undefined;
   let last: Plan | undefined;
   let acting: Action | undefined;
@@ -60,6 +70,10 @@ export async function converge(api: ExposedAPI, ctx: ConvergeContext): Promise<C
       first ??= last;
       if (last.actions.length === 0) break;
       for (const action of last.actions.slice(0, last.replanAfter)) {
+        if (action.type === 'event') {
+          events.push(action);
+          continue;
+        }
         acting = action;
         const change = await executor.execute(current, action);
         if (change) ctx.onChange?.(change);
@@ -69,8 +83,11 @@ export async function converge(api: ExposedAPI, ctx: ConvergeContext): Promise<C
   } catch (error) {
     // The API was deleted under us (our cache had not heard yet): nothing is left to do or retry.
     if (acting && isGone(error, acting)) return { ...base, outcome: 'deleted', status: {}, done };
+    // What was written before the failure is still said.
+    await record(events);
     return { ...base, outcome: 'error', status: last?.status ?? api.status ?? {}, done, error };
   }
+  await record(events);
   const converged: Converged = { ...base, outcome: first!.outcome, status: last!.status, done };
   if (first!.message !== undefined) converged.message = first!.message;
   if (last!.requeueAfterMs !== undefined) converged.requeueAfterMs = last!.requeueAfterMs;

@@ -2,10 +2,11 @@
 // run (dryRun=All), or, for a client-side dry run, on an in-memory cluster made of the
 // stores themselves (memory-cluster.ts). Every write's result is put back into the stores,
 // so a following engine pass sees it (e.g. the new VirtualService's uid for the status).
-// Returns the object before and after, for the diff.
+// Returns the object before and after, for the diff. Events go to an EventRecorder,
+// which sends them in the background.
 import type { Action, ExposedAPI, KubeObject } from '../reconcile/types.js';
-import { FIELD_MANAGER } from '../reconcile/index.js';
-import { ApiError, KubeClient } from './client.js';
+import { KubeClient } from './client.js';
+import type { EventRecorder } from './event-recorder.js';
 import { ApiServerWrites } from './api-server-writes.js';
 import { MemoryCluster, storeOf } from './memory-cluster.js';
 import { JsonPatchOp, mergePatchBetween } from './patch.js';
@@ -29,6 +30,8 @@ export class Executor {
     private readonly stores: Stores,
     private readonly statusSubresource: { component: boolean },
     readonly dryRun: DryRun,
+    /** Where Events go; none in a dry run (it records nothing). */
+    private readonly events?: EventRecorder,
   ) {
     this.writes = dryRun === 'client' ? new MemoryCluster(stores) : new ApiServerWrites(client, dryRun === 'server');
   }
@@ -88,7 +91,8 @@ export class Executor {
         return { before, after };
       }
       case 'event':
-        await this.recordEvent(api, action);
+        // In the background: no write waits for an Event.
+        this.events?.record(api, action);
         return undefined;
     }
   }
@@ -101,29 +105,5 @@ export class Executor {
   private updateApi(before: ExposedAPI, after: KubeObject): Change {
     this.stores.exposedApis.upsert(after as ExposedAPI);
     return { before, after };
-  }
-
-  private async recordEvent(api: ExposedAPI, event: Extract<Action, { type: 'event' }>): Promise<void> {
-    const now = new Date().toISOString();
-    const ns = api.metadata.namespace!;
-    await this.writes
-      .createEvent(ns, {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { generateName: `${api.metadata.name}.`, namespace: ns },
-        involvedObject: { apiVersion: api.apiVersion, kind: api.kind, name: api.metadata.name, namespace: ns, uid: api.metadata.uid },
-        type: event.eventType,
-        reason: event.reason,
-        message: event.message,
-        source: { component: FIELD_MANAGER },
-        reportingComponent: FIELD_MANAGER,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      })
-      .catch((err) => {
-        // An Event is a courtesy: failing to record one must not fail the reconcile.
-        if (!(err instanceof ApiError)) throw err;
-      });
   }
 }

@@ -56,8 +56,6 @@ export class MemoryCluster implements ClusterWrites {
   }
 
   /** Events are not kept: nothing reads them back. */
-  async createEvent(): Promise<void> {}
-
   private existing(ref: ObjectRef): [Store<KubeObject>, KubeObject] {
     const store = storeOf(this.stores, ref.resource.kind);
     const live = store.get(ref.namespace, ref.name);

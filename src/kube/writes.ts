@@ -21,7 +21,6 @@ export interface ClusterWrites {
   delete(ref: ObjectRef): Promise<void>;
   mergePatch(ref: ObjectRef, patch: object): Promise<KubeObject>;
   jsonPatch(ref: ObjectRef, ops: readonly JsonPatchOp[]): Promise<KubeObject>;
-  createEvent(namespace: string, event: object): Promise<void>;
 }
 
 export const pathOf = (ref: ObjectRef) => objectPath(ref.resource, ref.namespace, ref.name) + (ref.status ? '/status' : '');

@@ -3,6 +3,7 @@
 import { ConnectionError } from '../kube/client.js';
 import type { ClusterContext } from '../kube/context.js';
 import { converge, type Converged } from '../kube/converge.js';
+import { apiServerEvents, EventRecorder } from '../kube/event-recorder.js';
 import { Change, DryRun, Executor } from '../kube/executor.js';
 import { loadView, selectApis, unverified } from '../kube/load.js';
 
@@ -25,14 +26,20 @@ export interface RunReport {
   warnings: string[];
 }
 
-/** APIs reconciled at once: enough to keep the API server busy without flooding it. */
-const PARALLEL = 8;
+/**
+ * APIs reconciled at once: enough to keep the API server busy without flooding it. Each API's
+ * writes are sequential; on the bench's one-shot (100 new APIs, 2 cores) 16 beat 8 in each of
+ * four interleaved runs (the writing part about 15% shorter), and 32 gained nothing more.
+ */
+const PARALLEL = 16;
 
 export async function runOnce(ctx: ClusterContext, options: RunOptions): Promise<RunReport> {
   const { client, settings, scope } = ctx;
   const { view, unreadable } = await loadView(ctx);
   const { stores, capabilities } = view;
-  const executor = new Executor(client, stores, { component: capabilities.componentStatusSubresource }, options.dryRun);
+  // A dry run records no Events.
+  const events = options.dryRun === 'none' ? new EventRecorder(apiServerEvents(client)) : undefined;
+  const executor = new Executor(client, stores, { component: capabilities.componentStatusSubresource }, options.dryRun, events);
   const { apis: selected, missing } = selectApis(stores.exposedApis.list(), scope.matches, options.names);
 
   const changes = new Map<string, Change>();
@@ -50,7 +57,8 @@ export async function runOnce(ctx: ClusterContext, options: RunOptions): Promise
       options.onProgress?.(++done, selected.length);
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  // The Events were sent meanwhile; the last ones go before the report.
+  await Promise.all(Array.from({ length: PARALLEL }, worker)).finally(() => events?.flush());
   return { apis, changes, missing, warnings: unverified(unreadable, settings) };
 }
 

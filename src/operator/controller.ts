@@ -5,6 +5,7 @@
 import type { ClusterCache, CacheEvent } from '../cache/cache.js';
 import type { ClusterContext } from '../kube/context.js';
 import { converge, reasonOf, type Converged } from '../kube/converge.js';
+import type { EventRecorder } from '../kube/event-recorder.js';
 import { Executor } from '../kube/executor.js';
 import { Store } from '../kube/store.js';
 import type { Logger } from '../runtime/log.js';
@@ -24,6 +25,8 @@ export interface ControllerOptions {
   cache: ClusterCache;
   log: Logger;
   metrics: OperatorMetrics;
+  /** Records the Events in the background; its owner flushes it after stop. */
+  events: EventRecorder;
   /** APIs reconciled in parallel. */
   concurrency?: number;
   /** Every API is re-checked this often, whatever happened (level-based, not edge-based). */
@@ -54,7 +57,7 @@ export class Controller {
     });
     // Read when a status is written, so a Component CRD that gains its subresource later counts.
     const capabilities = () => o.cache.view.capabilities;
-    this.executor = new Executor(ctx.client, o.cache.stores, { get component() { return capabilities().componentStatusSubresource; } }, 'none');
+    this.executor = new Executor(ctx.client, o.cache.stores, { get component() { return capabilities().componentStatusSubresource; } }, 'none', o.events);
     o.metrics.maxConcurrentReconciles(concurrency);
     o.metrics.managedApisFrom(() => this.inScope().length);
   }
@@ -121,7 +124,7 @@ export class Controller {
     const fields = { api: key, outcome: result.outcome, ms, ...(reason ? { reason } : {}) };
     if (result.error !== undefined) {
       this.o.log.warn('reconcile failed, will retry', fields);
-      await this.reportFailure(key, reason ?? 'reconcile failed');
+      this.reportFailure(key, reason ?? 'reconcile failed');
     } else {
       this.lastFailure.delete(key);
       if (result.outcome === 'unchanged') this.o.log.debug('in sync', fields);
@@ -131,13 +134,13 @@ export class Controller {
   }
 
   /** A Warning Event for a failure users must act on, once per message per interval. */
-  private async reportFailure(key: string, message: string): Promise<void> {
+  private reportFailure(key: string, message: string): void {
     const last = this.lastFailure.get(key);
     if (last && last.message === message && Date.now() - last.at < FAILURE_EVENT_EVERY_MS) return;
     this.lastFailure.set(key, { message, at: Date.now() });
     const [ns, name] = key.split('/');
     const api = this.stores.exposedApis.get(ns, name);
-    if (api) await this.executor.execute(api, { type: 'event', eventType: 'Warning', reason: 'ReconcileFailed', message }).catch(() => {});
+    if (api) this.o.events.record(api, { type: 'event', eventType: 'Warning', reason: 'ReconcileFailed', message });
   }
 
   /** Stops taking work and finishes what is in flight; the cache is stopped by its owner. */

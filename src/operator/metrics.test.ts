@@ -22,6 +22,7 @@ test("registers controller-runtime's controller and leader metrics beside ours, 
     'leader_election_master_status gauge',
     'oda_api_reconcile_outcomes_total counter',
     'oda_api_watch_restarts_total counter',
+    'oda_api_events_dropped_total counter',
     'oda_api_managed_apis gauge',
   ]);
 });

@@ -4,6 +4,7 @@
 // runtime/queue-metrics.ts). Ours, which controller-runtime has no equivalent for,
 // start with oda_api_. docs/operations.md lists them all.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DropReason } from '../kube/event-recorder.js';
 import type { Outcome } from '../reconcile/types.js';
 import type { Result } from '../runtime/queue.js';
 import { WorkQueueMetrics } from '../runtime/queue-metrics.js';
@@ -35,6 +36,7 @@ export class OperatorMetrics {
   private readonly leader: Gauge<'name'>;
   private readonly outcomes: Counter<'outcome'>;
   private readonly watchRestarts: Counter<'resource'>;
+  private readonly eventsDropped: Counter<'reason'>;
   private countManagedApis: () => number = () => 0;
 
   constructor(readonly registry: Registry = new Registry()) {
@@ -75,6 +77,12 @@ export class OperatorMetrics {
       labelNames: ['resource'],
       registers,
     });
+    this.eventsDropped = new Counter({
+      name: 'oda_api_events_dropped_total',
+      help: 'Events not recorded: bufferFull (more waiting than the recorder holds) or rateLimited (too many for one object).',
+      labelNames: ['reason'],
+      registers,
+    });
     const countManagedApis = () => this.countManagedApis();
     new Gauge({
       name: 'oda_api_managed_apis',
@@ -87,6 +95,7 @@ export class OperatorMetrics {
     // As controller-runtime does at start: every series a dashboard or an alert reads exists from the first scrape.
     for (const result of RESULTS) this.reconciles.inc({ ...this.controller, result }, 0);
     this.errors.inc(this.controller, 0);
+    for (const reason of ['bufferFull', 'rateLimited'] as const) this.eventsDropped.inc({ reason }, 0);
     this.time.zero(this.controller);
     this.activeWorkers.set(this.controller, 0);
   }
@@ -126,6 +135,10 @@ export class OperatorMetrics {
 
   watchRestarted(resource: string): void {
     this.watchRestarts.inc({ resource });
+  }
+
+  eventDropped(reason: DropReason): void {
+    this.eventsDropped.inc({ reason });
   }
 
   /** Where the managed-API gauge reads its value at each scrape. */

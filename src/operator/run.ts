@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { collectDefaultMetrics } from 'prom-client';
 import { ClusterCache } from '../cache/cache.js';
 import type { ClusterContext } from '../kube/context.js';
+import { apiServerEvents, EventRecorder } from '../kube/event-recorder.js';
 import { startHealthServer, HealthServer } from '../runtime/health.js';
 import { LeaderElector, LeaseForbiddenError } from '../runtime/leader.js';
 import type { Logger } from '../runtime/log.js';
@@ -49,10 +50,12 @@ export async function startOperator(ctx: ClusterContext, o: OperatorOptions): Pr
     silenceLimitMs: o.silenceLimitMs,
     onWatchRestart: (resource) => metrics.watchRestarted(resource),
   });
+  const events = new EventRecorder(apiServerEvents(ctx.client), { log: o.log, onDrop: (reason) => metrics.eventDropped(reason) });
   const controller = new Controller(ctx, {
     cache,
     log: o.log,
     metrics,
+    events,
     concurrency: o.concurrency,
     resyncMs: o.resyncMs,
   });
@@ -127,6 +130,7 @@ export async function startOperator(ctx: ClusterContext, o: OperatorOptions): Pr
     failed,
     async stop() {
       await controller.stop();
+      await events.flush();
       await cache.stop();
       if (elector) {
         await elector.stop({ release: true });

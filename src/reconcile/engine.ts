@@ -10,6 +10,7 @@ import { FINALIZER, VIRTUAL_SERVICE_KIND } from './constants.js';
 import { implementationCondition, policiesCondition, readyCondition } from './api-conditions.js';
 import { componentRollup } from './component.js';
 import { conditionsFor, conditionsWith, transitionEvents, type ConditionInput } from './conditions.js';
+import { childEvents } from './events.js';
 import { annotatedPods, annotationRemovals, planMetrics } from './plan-metrics.js';
 import { planRouting } from './plan-routing.js';
 import { apiNamespace } from './ownership.js';
@@ -77,7 +78,6 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
 
   const childActions = [...routing.actions, ...metrics.actions];
   const childWrites: Action[] = [...childActions, ...childEvents(childActions)];
-  // The status before the Events saying how it changed: it is what users and the Canvas wait for.
   const actions: Action[] = [...childWrites, ...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource)];
   actions.push(...transitionEvents(previous, conditions));
   const rollup = componentRollup(api, spec.segment, { url: reachable.url, developerUI: reachable.developerUI, ready: isReady(status) }, view);
@@ -106,24 +106,6 @@ function statusWrite(api: ExposedAPI, status: ExposedAPIStatus, subresource: boo
   if (subresource || generation === undefined) return [{ type: 'writeStatus', status, subresource }];
   const conditions = status.conditions?.map((c) => (c.observedGeneration === generation ? { ...c, observedGeneration: generation + 1 } : c));
   return [{ type: 'writeStatus', status: { ...status, ...(conditions ? { conditions } : {}) }, subresource }];
-}
-
-/** Normal Events saying what was written to children. */
-function childEvents(actions: readonly Action[]): Action[] {
-  const events: Action[] = [];
-  const event = (reason: string, message: string): Action => ({ type: 'event', eventType: 'Normal', reason, message });
-  for (const action of actions) {
-    if (action.type === 'apply') {
-      const { kind, metadata } = action.object;
-      const verb = action.change === 'create' ? 'Created' : 'Updated';
-      events.push(event(verb, `${verb.toLowerCase()} ${kind} ${metadata.namespace}/${metadata.name}`));
-    } else if (action.type === 'delete') {
-      events.push(event('Deleted', `deleted ${action.kind} ${action.namespace}/${action.name}, no longer wanted`));
-    }
-  }
-  const pods = actions.flatMap((a) => (a.type === 'annotatePod' ? [a.name] : []));
-  if (pods.length > 0) events.push(event('PodsAnnotated', `updated metrics annotations on pods ${pods.join(', ')}`));
-  return events;
 }
 
 /**

@@ -22,6 +22,7 @@ export { desiredServiceMonitor, isMetricsApi, parseMetricsMode, type Problem } f
 export { desiredPodAnnotations, podAnnotationPatch, type AnnotationMode } from './pod-annotations.js';
 export { controlledBy, controlledByAnExposedAPI, controllerOf } from './ownership.js';
 export { compareRoutes, findConflict, prefixesOverlap, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, routesOverlap, withServing } from './conflicts.js';
+export { childEvents, foldEvents, RECONCILED, type EventAction } from './events.js';
 export { CONDITION_TYPES, conditionsFor, conditionsWith, transitionEvents, type ConditionInput, type ConditionType } from './conditions.js';
 export { componentRollup, parentComponentName, type RollupEntry } from './component.js';
 export { desiredApiStatus, desiredStatus, statusChanged } from './status.js';
