@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes the chart's RBAC rules from src/deploy/manifests.ts (run through `npm run chart:rbac`,
+// Writes the chart's RBAC rules from src/deploy/rbac.ts (run through `npm run chart:rbac`,
 // which builds first): the chart and `kubectl oda-api manifests` grant the same.
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

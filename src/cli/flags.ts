@@ -57,12 +57,18 @@ export interface ScopeFlags {
   'all-namespaces': boolean;
 }
 
-function scopeFrom(flags: ScopeFlags): Scope {
-  if (flags['all-namespaces']) return { matches: () => true, all: true, description: 'all namespaces' };
+/** The namespace patterns of -n (else COMPONENT_NAMESPACE, else the default), checked; 'all' for -A. */
+export function servedNamespaces(flags: ScopeFlags): string[] | 'all' {
+  if (flags['all-namespaces']) return 'all';
   const fromFlag = flags.namespace !== undefined;
   const parsed = parseNamespacePatterns(fromFlag ? flags.namespace! : env.namespaces, fromFlag ? '-n' : 'COMPONENT_NAMESPACE');
   if ('error' in parsed) throw new UserError(parsed.error);
-  const { patterns } = parsed;
+  return parsed.patterns;
+}
+
+function scopeFrom(flags: ScopeFlags): Scope {
+  const patterns = servedNamespaces(flags);
+  if (patterns === 'all') return { matches: () => true, all: true, description: 'all namespaces' };
   return { matches: namespaceMatcher(patterns), literal: literalNamespaces(patterns), description: patterns.join(',') };
 }
 

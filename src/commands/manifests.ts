@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { UserError } from '../cli/errors.js';
+import { scopeFlags, servedNamespaces, settingsFlags } from '../cli/flags.js';
 import {
   DEFAULT_NAMESPACE,
   DEFAULT_REPLICAS,
@@ -14,15 +15,19 @@ import {
 export default class Manifests extends BaseCommand {
   static summary = 'Print the objects that run the operator in a cluster, for kubectl apply';
   static description =
-    'A ServiceAccount, a least-privilege ClusterRole and binding, a Role and binding for the leader-election Lease, ' +
-    'and a Deployment running "watch" with leader election. The operator\'s settings are the Canvas environment ' +
-    'variables set on the Deployment (COMPONENT_NAMESPACE, OPENMETRICS_IMPLEMENTATION, ...): edit them there.';
+    'A ServiceAccount, least-privilege RBAC for the namespaces served (-n, -A) and the gateway, a Role for the ' +
+    'leader-election Lease, and a Deployment running "watch" with leader election. Plain namespace names get a Role ' +
+    'in each (they must exist); globs and -A a ClusterRole. The other settings are the Canvas environment variables ' +
+    'set on the Deployment (OPENMETRICS_IMPLEMENTATION, ...): edit them there; change the namespaces or the gateway ' +
+    'with the flags, so the RBAC follows.';
   static examples = [
-    '<%= config.bin %> manifests | kubectl apply -f -',
-    '<%= config.bin %> manifests --operator-namespace oda-operators --replicas 3 -o json',
+    '<%= config.bin %> manifests -n components --gateway canvas/component-gateway | kubectl apply -f -',
+    '<%= config.bin %> manifests -n "components,odacompns-*" --operator-namespace oda-operators --replicas 3 -o json',
   ];
   static flags = {
-    // Not -n: elsewhere -n is the namespaces the operator serves, not where it runs.
+    ...scopeFlags,
+    gateway: settingsFlags.gateway,
+    // Not -n: here as elsewhere -n is the namespaces the operator serves, not where it runs.
     'operator-namespace': Flags.string({
       description: 'Namespace the operator runs in (its ServiceAccount, Deployment and Lease)',
       default: DEFAULT_NAMESPACE,
@@ -38,6 +43,8 @@ export default class Manifests extends BaseCommand {
       namespace: flags['operator-namespace'],
       image: flags.image ?? defaultImage(this.config.version),
       replicas: flags.replicas,
+      served: servedNamespaces(flags),
+      gateway: flags.gateway,
     };
     const errors = manifestOptionErrors(options);
     if (errors.length > 0) throw new UserError(errors.join('; '));

@@ -11,16 +11,49 @@ import {
   type ManifestOptions,
 } from './manifests.js';
 
-const options: ManifestOptions = { namespace: 'canvas', image: 'example.org/oda-api:1.2.3', replicas: 2 };
+/** The Canvas's defaults: the namespace `components`, the gateway `component-gateway`. */
+const options: ManifestOptions = { namespace: 'canvas', image: 'example.org/oda-api:1.2.3', replicas: 2, served: ['components'], gateway: 'component-gateway' };
 const objects = buildManifests(options);
-const find = <T extends KubernetesObject>(kind: string): T => {
-  const found = objects.filter((o) => o.kind === kind);
+/** -A: the ClusterRole grants everything, the one Role only the Lease. */
+const everywhere = buildManifests({ ...options, served: 'all' });
+const find = <T extends KubernetesObject>(kind: string, among = everywhere): T => {
+  const found = among.filter((o) => o.kind === kind);
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0] as T;
 };
-const allRules = (): V1PolicyRule[] => [...find<V1ClusterRole>('ClusterRole').rules!, ...find<V1Role>('Role').rules!];
+/** What the operator does in every namespace it serves, as the tests expect it. */
+const servedRules: V1PolicyRule[] = [
+  { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
+  { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+];
+const crds: V1PolicyRule = {
+  apiGroups: ['apiextensions.k8s.io'],
+  resources: ['customresourcedefinitions'],
+  resourceNames: [
+    'exposedapis.oda.tmforum.org',
+    'components.oda.tmforum.org',
+    'virtualservices.networking.istio.io',
+    'gateways.networking.istio.io',
+    'servicemonitors.monitoring.coreos.com',
+  ],
+  verbs: ['list', 'watch'],
+};
+const lease: V1PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
+];
+const allRules = (among: KubernetesObject[]): V1PolicyRule[] => among.flatMap((o) => (o as V1Role).rules ?? []);
 
-describe('buildManifests', () => {
+describe('buildManifests with -A', () => {
+  const objects = everywhere;
+
   it('builds the six objects, in an order kubectl can create them in', () => {
     expect(objects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual([
       'v1 ServiceAccount',
@@ -47,28 +80,9 @@ describe('buildManifests', () => {
 
   it('grants cluster-wide exactly what the operator uses', () => {
     expect(find<V1ClusterRole>('ClusterRole').rules).toEqual([
-      { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'watch', 'patch'] },
-      { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
-      { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+      ...servedRules,
       { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
-      { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch'] },
-      { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
-      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-      {
-        apiGroups: ['apiextensions.k8s.io'],
-        resources: ['customresourcedefinitions'],
-        resourceNames: [
-          'exposedapis.oda.tmforum.org',
-          'components.oda.tmforum.org',
-          'virtualservices.networking.istio.io',
-          'gateways.networking.istio.io',
-          'servicemonitors.monitoring.coreos.com',
-        ],
-        verbs: ['list', 'watch'],
-      },
+      crds,
     ]);
   });
 
@@ -79,8 +93,9 @@ describe('buildManifests', () => {
     ]);
   });
 
-  it('has no wildcard, no secrets, no workloads and no RBAC objects in any rule', () => {
-    for (const rule of allRules()) {
+  it('has no wildcard, no secrets, no workloads and no RBAC objects in any rule, whatever the scope', () => {
+    const forms = [everywhere, buildManifests(options), buildManifests({ ...options, served: ['a', 'b'], gateway: 'gw/g' }), buildManifests({ ...options, served: ['team-*'] })];
+    for (const rule of forms.flatMap(allRules)) {
       for (const value of [...(rule.apiGroups ?? []), ...(rule.resources ?? []), ...rule.verbs, ...(rule.resourceNames ?? [])]) {
         expect(value).not.toContain('*');
       }
@@ -105,8 +120,78 @@ describe('buildManifests', () => {
   });
 });
 
+describe('buildManifests with plain namespace names', () => {
+  const clusterReads: V1PolicyRule[] = [
+    { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
+  ];
+  const theGateway: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], resourceNames: ['component-gateway'], verbs: ['get', 'list', 'watch'] };
+  /** namespace -> rules of the Role there, with its binding checked. */
+  const rolesOf = (among: KubernetesObject[]) => {
+    const bindings = among.filter((o): o is V1RoleBinding => o.kind === 'RoleBinding');
+    const roles = among.filter((o): o is V1Role => o.kind === 'Role');
+    expect(bindings.map((b) => b.metadata!.namespace)).toEqual(roles.map((r) => r.metadata!.namespace));
+    for (const b of bindings) {
+      expect(b.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: OPERATOR_NAME });
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace: 'canvas' }]);
+    }
+    return Object.fromEntries(roles.map((r) => [r.metadata!.namespace, r.rules]));
+  };
+
+  it('writes only through Roles: one in each namespace served, the Gateway\'s and the Lease\'s; reads what spans the cluster', () => {
+    const literal = buildManifests({ ...options, served: ['comps-b', 'comps-a', 'comps-b'], gateway: 'istio-ingress/component-gateway' });
+    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds]);
+    expect(find<V1ClusterRoleBinding>('ClusterRoleBinding', literal).roleRef.kind).toBe('ClusterRole');
+    expect(rolesOf(literal)).toEqual({
+      canvas: lease,
+      'comps-a': servedRules,
+      'comps-b': servedRules,
+      'istio-ingress': [theGateway],
+    });
+    expect(literal.map((o) => `${o.kind} ${o.metadata!.namespace ?? ''}`)).toEqual([
+      'ServiceAccount canvas',
+      'ClusterRole ',
+      'ClusterRoleBinding ',
+      'Role canvas',
+      'RoleBinding canvas',
+      'Role comps-a',
+      'RoleBinding comps-a',
+      'Role comps-b',
+      'RoleBinding comps-b',
+      'Role istio-ingress',
+      'RoleBinding istio-ingress',
+      'Deployment canvas',
+    ]);
+  });
+
+  it('puts everything one namespace needs in one Role', () => {
+    const together = buildManifests({ ...options, served: ['canvas'], gateway: 'canvas/component-gateway' });
+    expect(rolesOf(together)).toEqual({ canvas: [...lease, ...servedRules, theGateway] });
+  });
+
+  it('reads a Gateway given by bare name in every namespace, by that name only (Istio resolves it in each route\'s namespace)', () => {
+    const bare = buildManifests({ ...options, served: ['comps-a'], gateway: 'component-gateway' });
+    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds]);
+    expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules });
+  });
+});
+
+describe('buildManifests with globs', () => {
+  it.each([[['components', 'odacompns-*']], [['!kube-system']], [['team-?']]])('grants everything cluster-wide, and Namespaces to follow, for %j', (patterns) => {
+    const globs = buildManifests({ ...options, served: patterns, gateway: 'istio-ingress/component-gateway' });
+    expect(find<V1ClusterRole>('ClusterRole', globs).rules).toEqual([
+      ...servedRules,
+      { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
+      crds,
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
+    ]);
+    expect(find<V1Role>('Role', globs).rules).toEqual(lease);
+  });
+});
+
 describe('the Deployment', () => {
-  const deployment = find<V1Deployment>('Deployment');
+  const deployment = find<V1Deployment>('Deployment', objects);
   const pod = deployment.spec!.template;
   const [container] = pod.spec!.containers;
 
@@ -135,6 +220,19 @@ describe('the Deployment', () => {
     ]);
   });
 
+  it('serves the namespaces and routes through the gateway the RBAC is made for', () => {
+    const env = (o: ManifestOptions) => find<V1Deployment>('Deployment', buildManifests(o)).spec!.template.spec!.containers[0];
+    const scoped = env({ ...options, served: ['comps', 'team-*'], gateway: 'istio-ingress/gw' });
+    expect(scoped.env).toEqual(expect.arrayContaining([
+      { name: 'COMPONENT_NAMESPACE', value: 'comps,team-*' },
+      { name: 'APIOPERATORISTIO_COMPONENTGATEWAY', value: 'istio-ingress/gw' },
+    ]));
+    expect(scoped.args).not.toContain('--all-namespaces');
+    const all = env({ ...options, served: 'all' });
+    expect(all.args).toEqual(['watch', '--all-namespaces', '--log-format', 'json', '--health-address', `0.0.0.0:${HEALTH_PORT}`, '--lease-namespace', '$(POD_NAMESPACE)']);
+    expect(all.env!.map((e) => e.name)).not.toContain('COMPONENT_NAMESPACE');
+  });
+
   it('probes and scrapes the port the container declares', () => {
     expect(container.ports).toEqual([{ name: 'health', containerPort: HEALTH_PORT, protocol: 'TCP' }]);
     expect(container.livenessProbe!.httpGet).toEqual({ path: '/healthz', port: 'health' });
@@ -153,7 +251,7 @@ describe('the Deployment', () => {
   });
 
   it('follows the options', () => {
-    const other = buildManifests({ namespace: 'ops', image: 'img:9', replicas: 3 });
+    const other = buildManifests({ ...options, served: 'all', namespace: 'ops', image: 'img:9', replicas: 3 });
     const d = other.find((o) => o.kind === 'Deployment') as V1Deployment;
     expect(d.metadata!.namespace).toBe('ops');
     expect(d.spec!.replicas).toBe(3);
@@ -202,7 +300,14 @@ describe('manifestOptionErrors', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(manifestOptionErrors({ namespace: 'A', image: '', replicas: 0 })).toHaveLength(3);
+    expect(manifestOptionErrors({ ...options, namespace: 'A', image: '', replicas: 0 })).toHaveLength(3);
+    expect(manifestOptionErrors({ ...options, namespace: 'A', image: '', replicas: 0, served: ['Comps'], gateway: 'a/b/c' })).toHaveLength(5);
+  });
+
+  it('rejects namespaces to serve that -n would refuse, and a malformed gateway', () => {
+    expect(manifestOptionErrors({ ...options, served: ['comps', ''] })).toEqual(['-n "comps,": an empty entry between commas']);
+    expect(manifestOptionErrors({ ...options, gateway: 'Canvas/gw' })).toEqual([expect.stringContaining('gateway "Canvas/gw"')]);
+    expect(manifestOptionErrors({ ...options, served: 'all' })).toEqual([]);
   });
 });
 

@@ -6,13 +6,13 @@ import type {
   V1ClusterRoleBinding,
   V1Deployment,
   V1EnvVar,
-  V1PolicyRule,
   V1Role,
   V1RoleBinding,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { CRD_NAMES } from '../kube/crds.js';
+import { gatewayError, parseNamespacePatterns } from '../reconcile/index.js';
+import { rbacFor, type Served } from './rbac.js';
 
 /** Name of every object, and of the leader-election Lease (the watch command's default). */
 export const OPERATOR_NAME = 'oda-api-operator';
@@ -29,47 +29,29 @@ export interface ManifestOptions {
   namespace: string;
   image: string;
   replicas: number;
+  /** The namespaces the Deployment serves; the RBAC follows them (see rbac.ts). */
+  served: Served;
+  /** The Istio Gateway, name or namespace/name: the Deployment routes through it and may read it. */
+  gateway: string;
 }
 
 const LABELS = { 'app.kubernetes.io/name': OPERATOR_NAME };
 const RBAC = 'rbac.authorization.k8s.io';
 
 /**
- * Cluster-wide, because the operator serves namespaces chosen by globs that can match
- * namespaces created later. Exactly the verbs the operator uses: a test pins every rule.
+ * The Canvas operator's settings, with the Canvas chart's defaults; the watch command reads them.
+ * The namespaces and the gateway come from the options, as the RBAC is made for them.
  */
-export const CLUSTER_RULES: V1PolicyRule[] = [
-  // Inputs. patch: status on the main resource when the CRD has no status subresource, and the finalizer.
-  { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'watch', 'patch'] },
-  { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
-  // Children, written by server-side apply (create for a new object) and deleted when no longer wanted.
-  { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
-  { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
-  // patch: metrics annotations in the PrometheusAnnotation and DataDogAnnotation modes.
-  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch'] },
-  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-  // The CRDs it follows (installed, removed, versions changed while it runs), by name only.
-  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: Object.values(CRD_NAMES), verbs: ['list', 'watch'] },
-];
-
-/** In the install namespace only. resourceNames cannot restrict create, so that rule stands apart. */
-export const LEASE_RULES: V1PolicyRule[] = [
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
-  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
-];
-
-/** The Canvas operator's settings, with the Canvas chart's defaults; the watch command reads them. */
-const CANVAS_ENV: Record<string, string> = {
-  COMPONENT_NAMESPACE: 'components',
-  OPENMETRICS_IMPLEMENTATION: 'ServiceMonitor',
-  APIOPERATORISTIO_PUBLICHOSTNAME: '',
-  APIOPERATORISTIO_COMPONENTGATEWAY: 'component-gateway',
-  LOGGING: '20',
-};
+function canvasEnv({ served, gateway }: ManifestOptions): Record<string, string> {
+  return {
+    // -A is an argument instead: no value of COMPONENT_NAMESPACE means every namespace.
+    ...(served === 'all' ? {} : { COMPONENT_NAMESPACE: served.join(',') }),
+    OPENMETRICS_IMPLEMENTATION: 'ServiceMonitor',
+    APIOPERATORISTIO_PUBLICHOSTNAME: '',
+    APIOPERATORISTIO_COMPONENTGATEWAY: gateway,
+    LOGGING: '20',
+  };
+}
 
 // Kubernetes' DNS-1123 label: what a namespace name must be.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -77,25 +59,30 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Every problem with the options, one sentence each; empty when they are usable. */
 export function manifestOptionErrors(options: ManifestOptions): string[] {
   const errors: string[] = [];
-  const { namespace, image, replicas } = options;
+  const { namespace, image, replicas, served, gateway } = options;
   if (namespace.length > 63 || !DNS_LABEL.test(namespace)) {
     errors.push(`namespace "${namespace}" is not a valid name (lower-case letters, digits and '-', at most 63 characters)`);
   }
   if (!image || /\s/.test(image)) errors.push(`image "${image}" is not a valid image reference`);
   if (!Number.isInteger(replicas) || replicas < 1) errors.push(`replicas must be a whole number of at least 1, got ${replicas}`);
+  if (served !== 'all') {
+    const parsed = parseNamespacePatterns(served, '-n');
+    if ('error' in parsed) errors.push(parsed.error);
+  }
+  const badGateway = gatewayError(gateway);
+  if (badGateway) errors.push(badGateway);
   return errors;
 }
 
 const meta = (name: string, namespace?: string) => ({ name, ...(namespace ? { namespace } : {}), labels: { ...LABELS } });
 
-const subject = (namespace: string) => ({ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace });
-
-function deployment({ namespace, image, replicas }: ManifestOptions): V1Deployment {
+function deployment(options: ManifestOptions): V1Deployment {
+  const { namespace, image, replicas, served } = options;
   // apiVersion as the server defaults it: fieldRef is atomic, so leaving it out makes a later
   // server-side apply conflict with an earlier client-side one.
   const fromPod = (fieldPath: string) => ({ valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
   const env: V1EnvVar[] = [
-    ...Object.entries(CANVAS_ENV).map(([name, value]) => ({ name, value })),
+    ...Object.entries(canvasEnv(options)).map(([name, value]) => ({ name, value })),
     // POD_NAME identifies this replica in the Lease; POD_NAMESPACE is where the Lease lives.
     { name: 'POD_NAME', ...fromPod('metadata.name') },
     { name: 'POD_NAMESPACE', ...fromPod('metadata.namespace') },
@@ -126,7 +113,16 @@ function deployment({ namespace, image, replicas }: ManifestOptions): V1Deployme
               name: 'operator',
               image,
               // No --standalone: replicas elect a leader, so only one writes.
-              args: ['watch', '--log-format', 'json', '--health-address', `0.0.0.0:${HEALTH_PORT}`, '--lease-namespace', '$(POD_NAMESPACE)'],
+              args: [
+                'watch',
+                ...(served === 'all' ? ['--all-namespaces'] : []),
+                '--log-format',
+                'json',
+                '--health-address',
+                `0.0.0.0:${HEALTH_PORT}`,
+                '--lease-namespace',
+                '$(POD_NAMESPACE)',
+              ],
               env,
               ports: [{ name: 'health', containerPort: HEALTH_PORT, protocol: 'TCP' }],
               livenessProbe: probe('/healthz'),
@@ -149,24 +145,24 @@ function deployment({ namespace, image, replicas }: ManifestOptions): V1Deployme
 /** Everything to apply, in an order `kubectl apply` can create it in. */
 export function buildManifests(options: ManifestOptions): KubernetesObject[] {
   const { namespace } = options;
+  const rbac = rbacFor(options.served, options.gateway, namespace, OPERATOR_NAME);
+  const roleRef = (kind: string) => ({ apiGroup: RBAC, kind, name: OPERATOR_NAME });
+  const subjects = [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }];
   const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME, namespace) };
-  const clusterRole: V1ClusterRole = { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: meta(OPERATOR_NAME), rules: CLUSTER_RULES };
+  const clusterRole: V1ClusterRole = { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: meta(OPERATOR_NAME), rules: rbac.clusterRules };
   const clusterRoleBinding: V1ClusterRoleBinding = {
     apiVersion: `${RBAC}/v1`,
     kind: 'ClusterRoleBinding',
     metadata: meta(OPERATOR_NAME),
-    roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: OPERATOR_NAME },
-    subjects: [subject(namespace)],
+    roleRef: roleRef('ClusterRole'),
+    subjects,
   };
-  const role: V1Role = { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: meta(OPERATOR_NAME, namespace), rules: LEASE_RULES };
-  const roleBinding: V1RoleBinding = {
-    apiVersion: `${RBAC}/v1`,
-    kind: 'RoleBinding',
-    metadata: meta(OPERATOR_NAME, namespace),
-    roleRef: { apiGroup: RBAC, kind: 'Role', name: OPERATOR_NAME },
-    subjects: [subject(namespace)],
-  };
-  return [serviceAccount, clusterRole, clusterRoleBinding, role, roleBinding, deployment(options)];
+  const roles = rbac.roles.flatMap(([ns, rules]) => {
+    const role: V1Role = { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata: meta(OPERATOR_NAME, ns), rules };
+    const binding: V1RoleBinding = { apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: meta(OPERATOR_NAME, ns), roleRef: roleRef('Role'), subjects };
+    return [role, binding];
+  });
+  return [serviceAccount, clusterRole, clusterRoleBinding, ...roles, deployment(options)];
 }
 
 export function renderYaml(objects: KubernetesObject[]): string {

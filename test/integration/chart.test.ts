@@ -1,12 +1,12 @@
 // The Helm chart rendered and linted by a real helm: a Canvas's api-operator-istio values carry
 // over, the RBAC is exactly that of `kubectl oda-api manifests`, and wrong values are refused
 // with a message naming the key.
-import type { KubernetesObject, V1ClusterRole, V1ConfigMap, V1Deployment, V1Role } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ClusterRole, V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { CLUSTER_RULES, LEASE_RULES } from '../../src/deploy/manifests.js';
+import { buildManifests } from '../../src/deploy/manifests.js';
 import { chartDir, helm, parseObjects } from '../support/helm.js';
 
 /** A Canvas's values for its api-operator-istio sub-chart, with the image swapped for this operator's. */
@@ -120,11 +120,31 @@ test('the defaults: two leader-elected replicas, probes, metrics port, resources
   expect(monitored.some((o) => o.kind === 'PodDisruptionBudget')).toBe(false);
 });
 
-test('the RBAC is exactly that of `kubectl oda-api manifests`', async () => {
-  const objects = await render();
-  expect(find<V1ClusterRole>(objects, 'ClusterRole').rules).toEqual(CLUSTER_RULES);
-  expect(find<V1Role>(objects, 'Role').rules).toEqual(LEASE_RULES);
-  expect(find<V1Role>(objects, 'Role').metadata!.namespace).toBe('canvas');
+/** The ClusterRole's rules and each Role's (by namespace), checking every binding names its role and the ServiceAccount. */
+function rbacOf(objects: KubernetesObject[]) {
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind) as (KubernetesObject & { rules?: unknown; roleRef?: unknown; subjects?: unknown })[];
+  for (const binding of [...byKind('ClusterRoleBinding'), ...byKind('RoleBinding')]) {
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: binding.kind!.replace('Binding', ''), name: 'oda-api-operator' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'oda-api-operator', namespace: 'canvas' }]);
+  }
+  expect(byKind('RoleBinding').map((b) => b.metadata!.namespace).sort()).toEqual(byKind('Role').map((r) => r.metadata!.namespace).sort());
+  return {
+    clusterRules: find<V1ClusterRole>(objects, 'ClusterRole').rules,
+    roles: Object.fromEntries(byKind('Role').map((r) => [r.metadata!.namespace, r.rules])),
+  };
+}
+
+test.each([
+  ['the defaults (globs)', 'components,odacompns-*', 'canvas/component-gateway'],
+  ['plain names, the gateway elsewhere', 'comps-b, comps-a,comps-b', 'istio-ingress/component-gateway'],
+  ['plain names, the gateway and the Lease among them', 'canvas,comps', 'canvas/component-gateway'],
+  ['plain names, a bare gateway name', 'comps-a,comps-b', 'component-gateway'],
+  ['an exclusion', '!kube-system', 'component-gateway'],
+])('the RBAC is exactly that of `kubectl oda-api manifests`: %s', async (_, namespaces, gateway) => {
+  const objects = await render('-f', valuesFile({ deployment: { monitoredNamespaces: namespaces }, configmap: { componentGateway: gateway } }));
+  const served = namespaces.split(',').map((n) => n.trim());
+  const manifests = buildManifests({ namespace: 'canvas', image: 'unused', replicas: 1, served, gateway });
+  expect(rbacOf(objects)).toEqual(rbacOf(manifests));
 });
 
 test.each([

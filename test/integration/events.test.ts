@@ -2,7 +2,7 @@
 // something, saying all of it; nothing on a reconcile that changed nothing; and a
 // reconcile never depends on Events (an operator that may not create them still routes).
 import { KubeClient } from '../../src/kube/client.js';
-import { CLUSTER_RULES } from '../../src/deploy/manifests.js';
+import { CLUSTER_RULES } from '../../src/deploy/rbac.js';
 import { apiServerEvents, EventRecorder } from '../../src/kube/event-recorder.js';
 import { runOnce } from '../../src/oneshot/run.js';
 import { startOperator, RunningOperator } from '../../src/operator/run.js';

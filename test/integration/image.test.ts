@@ -39,7 +39,8 @@ async function operatorServiceAccount(namespace: string): Promise<string> {
   clusterRole = uniqueName('oda-api-image');
   let serviceAccount = '';
   type Rbac = { kind: string; metadata: { name: string }; roleRef?: { name: string } };
-  for (const object of buildManifests({ namespace, image: 'unused', replicas: 1 }) as Rbac[]) {
+  // -A: the ClusterRole grants everything, so the image is tested apart from how the operator scopes its watches.
+  for (const object of buildManifests({ namespace, image: 'unused', replicas: 1, served: 'all', gateway: 'component-gateway' }) as Rbac[]) {
     const path = RBAC_COLLECTIONS[object.kind];
     if (!path) continue;
     if (object.kind === 'ServiceAccount') serviceAccount = object.metadata.name;

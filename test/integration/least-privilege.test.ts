@@ -1,10 +1,11 @@
 // Least privilege, proven: the RBAC objects `kubectl oda-api manifests` prints are applied
 // as they are, and the operator runs as that ServiceAccount (its token only, leader
-// election on, as the Deployment runs it). Every behaviour must still work.
+// election on, as the Deployment runs it). Every behaviour must still work, for a glob scope
+// (a ClusterRole) and for plain namespace names (Roles for every write, a ClusterRole for reads only).
 import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildManifests, OPERATOR_NAME } from '../../src/deploy/manifests.js';
+import { buildManifests, OPERATOR_NAME, type ManifestOptions } from '../../src/deploy/manifests.js';
 import { FIELD_MANAGER } from '../../src/reconcile/constants.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, RBAC_COLLECTIONS, createNamespace, createPod, createService, deleteNamespace, setPodReady, waitFor, writeTokenKubeconfig } from '../support/cluster.js';
@@ -12,33 +13,44 @@ import { components, createApi, createGateway, getApi, kubectlOdaApi, serviceMon
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let client: KubeClient;
-let ns: string;
+let namespaces: string[] = [];
 let operator: ChildProcess | undefined;
-let output = '';
 
 beforeAll(() => {
   client = adminClient();
 });
-afterAll(async () => {
+afterEach(async () => {
   operator?.kill('SIGTERM');
-  if (ns) await deleteNamespace(client, ns);
+  for (const ns of namespaces.splice(0)) await deleteNamespace(client, ns);
   for (const kind of ['ClusterRoleBinding', 'ClusterRole']) {
     await client.request('DELETE', `${RBAC_COLLECTIONS[kind]('')}/${OPERATOR_NAME}`).catch(() => {});
   }
 });
 
-test('the operator does everything with exactly the ClusterRole and Role of `manifests`', async () => {
-  ns = await createNamespace(client);
-  for (const object of buildManifests({ namespace: ns, image: 'unused', replicas: 1 })) {
+const newNamespace = async (prefix: string) => {
+  const ns = await createNamespace(client, prefix);
+  namespaces.push(ns);
+  return ns;
+};
+
+/** Creates the ServiceAccount and RBAC objects of `manifests` as printed; returns a kubeconfig with its token. */
+async function applyManifests(options: ManifestOptions): Promise<string> {
+  for (const object of buildManifests(options)) {
     const path = RBAC_COLLECTIONS[object.kind!];
-    if (path) await client.request('POST', path(ns), { query: { fieldManager: 'oda-api-tests' }, body: object });
+    if (path) await client.request('POST', path(object.metadata!.namespace ?? ''), { query: { fieldManager: 'oda-api-tests' }, body: object });
   }
-  const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${OPERATOR_NAME}/token`, {
+  const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${options.namespace}/serviceaccounts/${OPERATOR_NAME}/token`, {
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
   });
-  const kubeconfig = writeTokenKubeconfig(token.status.token);
+  return writeTokenKubeconfig(token.status.token);
+}
 
-  const { gateway } = await createGateway(client, ns, { ip: '192.0.2.50' });
+/**
+ * A Canvas in `ns` (a Component with an API and a metrics API) served by `watch` and then
+ * `reconcile` with these scope flags and kubeconfig: routing, status, ServiceMonitor, Component
+ * roll-up, readiness, Events, leader election, pod annotations and their clean-up, nothing forbidden.
+ */
+async function convergesACanvas(ns: string, scope: string[], gateway: string, leaseNamespace: string, kubeconfig: string): Promise<void> {
   await createService(client, ns, { name: 'impl' });
   const component = await client.request<{ metadata: { uid: string } }>('POST', components(ns), {
     body: { apiVersion: 'oda.tmforum.org/v1', kind: 'Component', metadata: { name: 'comp' }, spec: {} },
@@ -51,8 +63,9 @@ test('the operator does everything with exactly the ClusterRole and Role of `man
     body: { status: { coreAPIs: [{ name: 'api', uid: api.metadata.uid }] } },
   });
 
+  let output = '';
   const { NODE_ENV: _jest, ...env } = process.env;
-  operator = spawn('kubectl', ['oda-api', 'watch', '-n', ns, '--gateway', gateway, '--lease-namespace', ns, '--health-address', 'none', '--log-format', 'json'], {
+  operator = spawn('kubectl', ['oda-api', 'watch', ...scope, '--gateway', gateway, '--lease-namespace', leaseNamespace, '--health-address', 'none', '--log-format', 'json'], {
     env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,14 +96,36 @@ test('the operator does everything with exactly the ClusterRole and Role of `man
 
   // Switching to pod annotations, as the same ServiceAccount: the ServiceMonitor is pruned,
   // the pod annotated, the finalizer added; deleting the API takes the annotations off.
-  const annotate = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', gateway, '--metrics-mode', 'PrometheusAnnotation'], { KUBECONFIG: kubeconfig });
+  const reconcile = ['reconcile', ...scope, '--gateway', gateway, '--metrics-mode', 'PrometheusAnnotation'];
+  const annotate = await kubectlOdaApi(reconcile, { KUBECONFIG: kubeconfig });
   expect({ code: annotate.code, stderr: annotate.stderr, stdout: annotate.stdout }).toMatchObject({ code: 0, stderr: '' });
   const annotations = async () => (await client.get<{ metadata: { annotations?: Record<string, string> } }>(`/api/v1/namespaces/${ns}/pods/${pod}`)).metadata.annotations;
   expect((await annotations())?.['prometheus.io/scrape']).toBe('true');
   await expect(client.get(`${serviceMonitors(ns)}/metrics`)).rejects.toMatchObject({ status: 404 });
   await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/metrics`);
-  const cleanup = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', gateway, '--metrics-mode', 'PrometheusAnnotation'], { KUBECONFIG: kubeconfig });
+  const cleanup = await kubectlOdaApi(reconcile, { KUBECONFIG: kubeconfig });
   expect({ code: cleanup.code, stderr: cleanup.stderr }).toEqual({ code: 0, stderr: '' });
   expect((await annotations())?.['prometheus.io/scrape']).toBeUndefined();
   await expect(getApi(client, ns, 'metrics')).rejects.toMatchObject({ status: 404 });
+}
+
+test('with a glob, the operator does everything with exactly the ClusterRole and Role of `manifests`', async () => {
+  const ns = await newNamespace('t');
+  // Matches this namespace only: its name ends in random hex.
+  const glob = `${ns.slice(0, -1)}?`;
+  const { gateway } = await createGateway(client, ns, { ip: '192.0.2.50' });
+  const kubeconfig = await applyManifests({ namespace: ns, image: 'unused', replicas: 1, served: [glob], gateway });
+  await convergesACanvas(ns, ['-n', glob], gateway, ns, kubeconfig);
+}, 120_000);
+
+test('with plain names, the operator does everything with the Roles of `manifests` and reads alone cluster-wide', async () => {
+  // The operator, the components and the gateway each in a namespace of their own, as in a Canvas.
+  const [operatorNs, comps, gatewayNs] = [await newNamespace('op'), await newNamespace('comps'), await newNamespace('gw')];
+  const { gateway } = await createGateway(client, gatewayNs, { ip: '192.0.2.50' });
+  const options: ManifestOptions = { namespace: operatorNs, image: 'unused', replicas: 1, served: [comps], gateway };
+  // Every write goes through a Role; cluster-wide only reads.
+  const clusterRole = buildManifests(options).find((o) => o.kind === 'ClusterRole') as { rules: { verbs: string[] }[] };
+  expect(new Set(clusterRole.rules.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list', 'watch']));
+  const kubeconfig = await applyManifests(options);
+  await convergesACanvas(comps, ['-n', comps], gateway, operatorNs, kubeconfig);
 }, 120_000);

@@ -2,7 +2,7 @@
 // controller logs it and says it in one Warning Event (not one per retry), the queue
 // retries with backoff, and the API converges once the cause is gone.
 import { KubeClient } from '../../src/kube/client.js';
-import { CLUSTER_RULES } from '../../src/deploy/manifests.js';
+import { CLUSTER_RULES, NAMESPACE_RULES } from '../../src/deploy/rbac.js';
 import { startOperator, RunningOperator } from '../../src/operator/run.js';
 import { createLogger } from '../../src/runtime/log.js';
 import { adminClient, createNamespace, createService, deleteNamespace, grantClusterRules, newServiceAccount, waitFor } from '../support/cluster.js';
@@ -31,8 +31,8 @@ interface EventList {
 test('a forbidden write is logged, said in one Warning Event, retried with backoff, and converges once permitted', async () => {
   const settings = await createGateway(client, ns, { ip: '192.0.2.80' });
   await createService(client, ns, { name: 'impl' });
-  // The operator's own rules, except that it may not write VirtualServices yet.
-  const rules = CLUSTER_RULES.map((r) => (r.resources?.includes('virtualservices') ? { ...r, verbs: ['get', 'list', 'watch', 'delete'] } : r));
+  // The operator's own rules for a scope that is not plain names (Namespaces followed), except that it may not write VirtualServices yet.
+  const rules = [...CLUSTER_RULES, ...NAMESPACE_RULES].map((r) => (r.resources?.includes('virtualservices') ? { ...r, verbs: ['get', 'list', 'watch', 'delete'] } : r));
   const account = await newServiceAccount(client, ns, rules);
   const lines: string[] = [];
   const accountClient = KubeClient.load({ kubeconfig: account.kubeconfig });
