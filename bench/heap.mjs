@@ -4,7 +4,7 @@
 // APIs converged by our operator (so statuses, children, Component entries and Events are
 // the operator's own, with the API server's managedFields), optionally noise in other
 // namespaces; then bench/measure/heap-kinds.mjs measures the stores of the shipped
-// Controller (dist/) filled from that cluster. Prints a Markdown table, writes JSON.
+// cluster cache (dist/) filled from that cluster. Prints a Markdown table, writes JSON.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -61,7 +61,7 @@ const mib = (bytes) => (bytes / 1024 / 1024).toFixed(2);
 
 function render({ apis, noise, heapBeforeStartBytes, heapWithCachesBytes, rows }) {
   const lines = [
-    `### Heap by cached kind (${apis} APIs, ${noise} noise units; the Controller's stores, measured by emptying each)`,
+    `### Heap by cached kind (${apis} APIs, ${noise} noise units; the cache's stores, measured by emptying each)`,
     '',
     '| kind | objects | bytes/object | total MiB |',
     '|---|---|---|---|',
