@@ -1,17 +1,21 @@
 // Carries out the engine's actions: on the API server, for real or as a server-side dry
 // run (dryRun=All), or, for a client-side dry run, on an in-memory cluster made of the
 // stores themselves (memory-cluster.ts). Every write's result is put back into the stores,
+// slimmed as the informers slim what they decode (the watch event of our own write carries
+// the same resourceVersion and is skipped, so what we put back is what the store keeps),
 // so a following engine pass sees it (e.g. the new VirtualService's uid for the status).
 // Returns the object before and after, for the diff. Events go to an EventRecorder,
 // which sends them in the background.
 import type { Action, ExposedAPI, KubeObject } from '../reconcile/types.js';
+import type { Store } from './store.js';
 import { KubeClient } from './client.js';
 import type { EventRecorder } from './event-recorder.js';
 import { ApiServerWrites } from './api-server-writes.js';
-import { MemoryCluster, storeOf } from './memory-cluster.js';
+import { MemoryCluster } from './memory-cluster.js';
 import { JsonPatchOp, mergePatchBetween } from './patch.js';
 import { COMPONENT, EXPOSED_API, POD, resourceFor } from './resources.js';
-import type { Stores } from './view.js';
+import { SLIM } from './slim.js';
+import { storeNameOf, type StoreName, type Stores } from './view.js';
 import type { ClusterWrites } from './writes.js';
 
 export type DryRun = 'none' | 'client' | 'server';
@@ -41,14 +45,14 @@ export class Executor {
     switch (action.type) {
       case 'apply': {
         const { object } = action;
-        const store = storeOf(this.stores, object.kind);
-        const before = store.get(ns, object.metadata.name);
+        const store = storeNameOf(object.kind);
+        const before = this.stores[store].get(ns, object.metadata.name);
         const after = await this.writes.apply(object);
-        store.upsert(after);
+        this.keep(store, after);
         return { before, after };
       }
       case 'delete': {
-        const store = storeOf(this.stores, action.kind);
+        const store = this.stores[storeNameOf(action.kind)];
         const before = store.get(action.namespace, action.name);
         await this.writes.delete({ resource: resourceFor(action.apiVersion, action.kind), namespace: action.namespace, name: action.name });
         store.remove(action.namespace, action.name);
@@ -58,7 +62,7 @@ export class Executor {
         const before = this.stores.pods.get(action.namespace, action.name);
         const patch = { metadata: { annotations: action.annotations } };
         const after = await this.writes.mergePatch({ resource: POD, namespace: action.namespace, name: action.name }, patch);
-        this.stores.pods.upsert(after);
+        this.keep('pods', after);
         return { before, after };
       }
       case 'writeStatus': {
@@ -87,7 +91,7 @@ export class Executor {
         for (const field of action.remove ?? []) ops.push({ op: 'remove', path: `${base}/${field}` });
         const ref = { resource: COMPONENT, namespace: action.namespace, name: action.name, status: this.statusSubresource.component };
         const after = await this.writes.jsonPatch(ref, ops);
-        this.stores.components.upsert(after);
+        this.keep('components', after);
         return { before, after };
       }
       case 'event':
@@ -103,7 +107,12 @@ export class Executor {
   }
 
   private updateApi(before: ExposedAPI, after: KubeObject): Change {
-    this.stores.exposedApis.upsert(after as ExposedAPI);
+    this.keep('exposedApis', after);
     return { before, after };
+  }
+
+  /** Puts a write's result in its store as the informer would have decoded it. */
+  private keep(store: StoreName, after: KubeObject): void {
+    (this.stores[store] as Store<KubeObject>).upsert(SLIM[store](after));
   }
 }

@@ -8,26 +8,8 @@ import type { KubeObject } from '../reconcile/types.js';
 import { ApiError } from './client.js';
 import { applyJsonPatch, applyLocally, applyMergePatch, type JsonPatchOp } from './patch.js';
 import type { Store } from './store.js';
-import type { Stores } from './view.js';
+import { storeOf, type Stores } from './view.js';
 import { pathOf, type ClusterWrites, type ObjectRef } from './writes.js';
-
-/** The store that holds objects of a kind. */
-export function storeOf(stores: Stores, kind: string): Store<KubeObject> {
-  const byKind: Record<string, Store<KubeObject>> = {
-    // Its index reads spec.implementation, which every ExposedAPI written here has.
-    ExposedAPI: stores.exposedApis as unknown as Store<KubeObject>,
-    Service: stores.services,
-    EndpointSlice: stores.endpointSlices,
-    Pod: stores.pods,
-    VirtualService: stores.virtualServices,
-    ServiceMonitor: stores.serviceMonitors,
-    Component: stores.components,
-    Gateway: stores.gateways,
-  };
-  const store = byKind[kind];
-  if (!store) throw new Error(`no store for kind ${kind}`);
-  return store;
-}
 
 export class MemoryCluster implements ClusterWrites {
   /** Source of resourceVersions and uids, as the API server's etcd revision is. */

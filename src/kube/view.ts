@@ -19,6 +19,30 @@ export interface Stores {
 /** One of the Stores, by its key ('services', 'exposedApis', ...): a cached collection, not a Kubernetes kind. */
 export type StoreName = keyof Stores;
 
+/** The store that holds objects of each kind. */
+const STORE_OF_KIND: Record<string, StoreName> = {
+  ExposedAPI: 'exposedApis',
+  Service: 'services',
+  EndpointSlice: 'endpointSlices',
+  Pod: 'pods',
+  VirtualService: 'virtualServices',
+  ServiceMonitor: 'serviceMonitors',
+  Component: 'components',
+  Gateway: 'gateways',
+};
+
+export function storeNameOf(kind: string): StoreName {
+  const name = STORE_OF_KIND[kind];
+  if (!name) throw new Error(`no store for kind ${kind}`);
+  return name;
+}
+
+/** The store that holds objects of a kind. */
+export function storeOf(stores: Stores, kind: string): Store<KubeObject> {
+  // ExposedAPI's index reads spec.implementation, which every ExposedAPI written to it has.
+  return stores[storeNameOf(kind)] as unknown as Store<KubeObject>;
+}
+
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 export function newStores(): Stores {

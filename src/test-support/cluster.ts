@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client.js';
 import type { Discovered } from '../kube/discovery.js';
 import { Executor } from '../kube/executor.js';
-import { storeOf } from '../kube/memory-cluster.js';
+import { storeOf } from '../kube/view.js';
 import { newStores, StoreView } from '../kube/view.js';
 import { reconcile } from '../reconcile/index.js';
 import type { Action, EndpointSlice, ExposedAPI, KubeObject, Plan, Service, Settings } from '../reconcile/types.js';

@@ -116,6 +116,12 @@ test('a namespace matching a glob created after the start is served, and its obj
   await waitFor('the API in the new namespace routed', async () => (await getApi(admin, later, 'orders')).status?.apiStatus?.url);
   await waitFor('its Service cached', async () => stores.services.get(later, 'impl'));
   expect(operator.cache.watchCount).toBeGreaterThan(watchesBefore);
+  // What the operator wrote (the VirtualService apply, the status patch) is kept slimmed too,
+  // though the API server answered each write with its managedFields.
+  for (const written of [stores.virtualServices.get(later, 'orders'), stores.exposedApis.get(later, 'orders')]) {
+    expect(written?.metadata.uid).toBeDefined();
+    expect(written?.metadata).not.toHaveProperty('managedFields');
+  }
 
   await deleteNamespace(admin, later);
   await waitFor('its objects dropped', async () => stores.services.list(later).length === 0 && stores.endpointSlices.list(later).length === 0 && stores.components.list(later).length === 0);
