@@ -21,6 +21,8 @@ FROM scratch
 COPY --from=build /rootfs /
 COPY --from=build --chown=65532:65532 /rootfs/home/nonroot /home/nonroot
 ENV PATH=/usr/local/bin:/usr/bin:/bin NODE_ENV=production
+# As scripts/image/node-options.mjs says.
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=2"
 WORKDIR /app
 # Numeric, so Kubernetes can check runAsNonRoot.
 USER 65532:65532

@@ -6,13 +6,16 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_OPTIONS } from '../scripts/image/node-options.mjs';
 import { GATEWAY, sleep } from './canvas.mjs';
 import { ProcessStats } from './measure/proc.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
 
-export const DEFAULT_OPERATOR_CMD = [process.execPath, join(root, 'bin', 'kubectl-oda_api')].map(quote).join(' ') + ' watch --standalone -q --health-address none';
+// With the heap settings of the operator's image: measured as deployed.
+export const DEFAULT_OPERATOR_CMD =
+  `NODE_OPTIONS=${quote(NODE_OPTIONS)} ` + [process.execPath, join(root, 'bin', 'kubectl-oda_api')].map(quote).join(' ') + ' watch --standalone -q --health-address none';
 
 export function operatorDriver({ command = DEFAULT_OPERATOR_CMD, kubeconfig }) {
   let child;

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { NODE_OPTIONS } from './node-options.mjs';
 import { ociArchive } from './oci.mjs';
 import { APP_DIR, BIN_DIR, UID, appLayer, runtimeLayer } from './rootfs.mjs';
 import { tarEntries } from './tar.mjs';
@@ -73,7 +74,7 @@ function build() {
       ref: tag,
       config: {
         User: `${UID}:${UID}`,
-        Env: [`PATH=/${BIN_DIR}:/usr/bin:/bin`, 'NODE_ENV=production'],
+        Env: [`PATH=/${BIN_DIR}:/usr/bin:/bin`, 'NODE_ENV=production', `NODE_OPTIONS=${NODE_OPTIONS}`],
         Entrypoint: ['kubectl-oda_api'],
         Cmd: ['watch'],
         WorkingDir: `/${APP_DIR}`,

@@ -172,6 +172,15 @@ test('image swap: the Canvas chart\'s own command line runs this operator from t
   expect(op.output()).not.toMatch(/\n\s+at /);
 }, 120_000);
 
+test('the image caps V8\'s heap at 256 MiB (NODE_OPTIONS), so a burst\'s garbage is collected rather than kept', async () => {
+  const node = runInImage(image, ['node', '-p', 'v8.getHeapStatistics().heap_size_limit / 2 ** 20']);
+  expect(await node.exited).toBe(0);
+  // The old space's cap plus the young generation: unset, V8 takes a quarter of the machine's memory.
+  const limitMiB = Number(node.output().trim());
+  expect(limitMiB).toBeGreaterThanOrEqual(256);
+  expect(limitMiB).toBeLessThan(300);
+});
+
 describe('bad input inside the image: one clear line, exit 2, no stack trace', () => {
   const expectOneLine = async (container: Container, message: RegExp) => {
     expect(await container.exited).toBe(2);
