@@ -36,7 +36,7 @@ function executableKind(file) {
  * scripts (no code cache, no snapshot), so it fits any platform of the same Node version;
  * the Node that writes it (this one) must be that version.
  */
-export async function buildSea({ node = process.execPath, out, bundle = BUNDLE, strip = true }) {
+export async function buildSea({ node = process.execPath, out, bundle = BUNDLE, strip = true, codeCache: withCache = true }) {
   if (!existsSync(node) || !statSync(node).isFile()) throw new SeaError(`no Node binary at ${node} (--node takes the target's node executable)`);
   const kind = executableKind(node);
   if (!kind) throw new SeaError(`${node} is not an executable (ELF, Mach-O or PE)`);
@@ -44,7 +44,7 @@ export async function buildSea({ node = process.execPath, out, bundle = BUNDLE, 
   const work = mkdtempSync(join(tmpdir(), 'oda-api-sea-'));
   try {
     const blob = join(work, 'sea.blob');
-    const cache = codeCache(node, bundle, join(work, 'bundle.cache'));
+    const cache = withCache ? codeCache(node, bundle, join(work, 'bundle.cache')) : undefined;
     const config = join(work, 'sea-config.json');
     writeFileSync(config, JSON.stringify({
       main: join(here, 'main.cjs'),
@@ -105,11 +105,11 @@ function codeCache(node, bundle, file) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const usage = 'usage: npm run sea -- --out <file> [--node <target node binary>]';
+  const usage = 'usage: npm run sea -- --out <file> [--node <target node binary>] [--no-strip] [--no-code-cache]';
   try {
-    const { values } = parseArgs({ options: { out: { type: 'string' }, node: { type: 'string' }, 'no-strip': { type: 'boolean' } } });
+    const { values } = parseArgs({ options: { out: { type: 'string' }, node: { type: 'string' }, 'no-strip': { type: 'boolean' }, 'no-code-cache': { type: 'boolean' } } });
     if (!values.out) throw new SeaError(`--out <file> is required; ${usage}`);
-    const { out, bytes } = await buildSea({ node: values.node ? resolve(values.node) : undefined, out: values.out, strip: !values['no-strip'] });
+    const { out, bytes } = await buildSea({ node: values.node ? resolve(values.node) : undefined, out: values.out, strip: !values['no-strip'], codeCache: !values['no-code-cache'] });
     console.error(`sea: wrote ${out} (${(bytes / 1e6).toFixed(1)} MB)`);
   } catch (e) {
     if (!(e instanceof SeaError) && e.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw e;
