@@ -73,9 +73,10 @@ export async function bundle({ outfile = BUNDLE, noticesFile = NOTICES } = {}) {
     format: 'esm',
     target: 'node22',
     // CommonJS packages (oclif) call require() for Node's built-ins; an ESM bundle has none.
-    // Made without an import, so the bundle imports nothing and the single executable can
-    // run it as a vm module (scripts/sea/main.cjs), where import.meta.url is not a file's.
-    banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(process.execPath);" },
+    // Made without an import, so the bundle imports nothing and the single executable can run
+    // it as a vm module (scripts/sea/main.cjs, which sets import.meta.url). Not from
+    // process.execPath: without /proc (a chroot) that is just "node".
+    banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
     define: { 'process.env.NODE_ENV': '"production"' },
     // Smaller is faster to read and compile; names kept (errors and classes are named by them).
     minify: true,
