@@ -62,6 +62,7 @@ try {
     ['single executable: status', [sea, ...status]],
     ['single executable without code cache: --version', [seaNoCache, '--version']],
     ['before (oclif over dist/ and node_modules): --version', [process.execPath, '--input-type=module', '-e', before, '--', '--version']],
+    ['kubectl alone: kubectl version --client', ['kubectl', 'version', '--client']],
     ['through kubectl: kubectl oda-api --version (npm install)', ['kubectl', 'oda-api', '--version'], { PATH: `${join(prefix, 'bin')}:${process.env.PATH}` }],
     ['through kubectl: kubectl oda-api --version (single executable)', ['kubectl', 'oda-api', '--version'], { PATH: `${dirname(sea)}:${process.env.PATH}` }],
   ];
