@@ -21,8 +21,7 @@ const COMMANDS = {
 
 // Where the plugin lives: the package (its bin/..) or the single executable's folder. oclif
 // only reports it (in `--help`'s debug output); nothing is read from there.
-const { isSea } = await import('node:sea');
-const root = isSea() ? dirname(process.execPath) : join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = process.getBuiltinModule('node:sea').isSea() ? dirname(process.execPath) : join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The root plugin, loaded from the embedded manifest: no command discovery on disk. */
 async function rootPlugin(Plugin) {
