@@ -92,7 +92,9 @@ function hasStrip() {
  * V8's code cache of the bundle as a vm module, made by the target's own Node, so the
  * executable starts without parsing the whole bundle. Only when that Node runs here and is
  * the version writing the blob (V8 rejects another version's cache): else none, and the
- * executable compiles the bundle at each start instead.
+ * executable compiles the bundle at each start instead. A fixed --random-seed makes V8 write
+ * the same bytes each time (it seeds its hashes), so a build is reproducible; V8 still accepts
+ * the cache in a Node started without that flag.
  */
 function codeCache(node, bundle, file) {
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' });
@@ -100,7 +102,7 @@ function codeCache(node, bundle, file) {
   const make = `const { SourceTextModule } = require('node:vm');
     const m = new SourceTextModule(require('node:fs').readFileSync(process.argv[1], 'utf8'));
     require('node:fs').writeFileSync(process.argv[2], m.createCachedData());`;
-  execFileSync(node, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', '-e', make, bundle, file]);
+  execFileSync(node, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', '--random-seed=1', '-e', make, bundle, file]);
   return file;
 }
 
