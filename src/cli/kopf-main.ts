@@ -1,7 +1,6 @@
 // The `kopf` executable: translates kopf's command line and runs `watch` in this process
 // (no kubectl, no child process), so a signal to this process reaches the operator.
 import { hostname } from 'node:os';
-import { execute } from '@oclif/core';
 import chalk from 'chalk';
 import { KubeClient } from '../kube/client.js';
 import { settingsFromEnv } from '../reconcile/index.js';
@@ -11,7 +10,8 @@ import { EXIT_USAGE } from './errors.js';
 import { translateKopf } from './kopf.js';
 import { onPodDeletion, ownPod, type PodRef } from './kopf-pod.js';
 
-export async function kopfMain(argv: readonly string[]): Promise<void> {
+/** `runCli` runs `kubectl oda-api <args>` in this process (the entry passes its own, so the bundle needs no files). */
+export async function kopfMain(argv: readonly string[], runCli: (args: string[]) => Promise<void>): Promise<void> {
   const plan = translateKopf(argv);
   if (plan.kind === 'help') {
     process.stdout.write(plan.text);
@@ -29,7 +29,7 @@ export async function kopfMain(argv: readonly string[]): Promise<void> {
   const pod = ownPod(process.env, hostname());
   const stopWatchingPod = pod && log ? stopOnPodDeletion(pod, log) : undefined;
   try {
-    await execute({ dir: import.meta.url, args: ['watch', ...plan.watchArgs] });
+    await runCli(['watch', ...plan.watchArgs]);
   } finally {
     stopWatchingPod?.();
   }

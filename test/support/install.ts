@@ -1,0 +1,38 @@
+// The plugin installed as users install it, for the install tests: a command run through
+// the real kubectl with a PATH of our choosing (so the clone's bin/ is not what runs), and a
+// folder of links that makes such a PATH without Node on it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliResult } from './canvas.js';
+import { kubeconfigPath } from './cluster.js';
+
+/** `kubectl <args>` with exactly this PATH and the run's kubeconfig (plus env). */
+export function kubectlOnPath(path: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const { NODE_ENV: _jest, ...userEnv } = process.env; // users do not run with jest's NODE_ENV=test
+    const child = spawn('kubectl', args, { env: { ...userEnv, KUBECONFIG: kubeconfigPath(), CI: 'true', ...env, PATH: path }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Where a command is on the test's PATH. */
+export function which(command: string): string {
+  const r = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${command} is not on PATH`);
+  return r.stdout.trim();
+}
+
+/** A new folder holding links to these executables (name: target): a PATH entry with nothing else, no Node. */
+export function linkFolder(links: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'oda-api-path-'));
+  mkdirSync(dir, { recursive: true });
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
+  return dir;
+}
