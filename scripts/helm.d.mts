@@ -1,6 +1,5 @@
 // Types for scripts/helm.mjs, so TypeScript tests find the same helm binary.
 export const HELM_VERSION: string;
 export const binary: string;
-export class HelmError extends Error {}
 export function build(options?: { quiet?: boolean }): Promise<string>;
 export function helmBinary(): string;
