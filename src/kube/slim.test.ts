@@ -6,19 +6,9 @@ import { prdApi, prdPod, gatewayService, settings as prdSettings } from '../test
 import { TestCluster } from '../test-support/cluster.js';
 import { ANNOTATION_OWNER, FINALIZER } from '../reconcile/constants.js';
 import { SLIM } from './slim.js';
-import type { StoreName } from './view.js';
+import { storeNameOf } from './view.js';
 
-const STORE: Record<string, StoreName> = {
-  ExposedAPI: 'exposedApis',
-  Service: 'services',
-  EndpointSlice: 'endpointSlices',
-  Pod: 'pods',
-  VirtualService: 'virtualServices',
-  ServiceMonitor: 'serviceMonitors',
-  Component: 'components',
-  Gateway: 'gateways',
-};
-const slim = (o: KubeObject) => SLIM[STORE[o.kind]](structuredClone(o));
+const slim = (o: KubeObject) => SLIM[storeNameOf(o.kind)](structuredClone(o));
 
 const managedFields = [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }];
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { KubeClient } from '../../src/kube/client.js';
 import { adminClient, createNamespace, createPod, createService, deleteNamespace, kubeconfigPath, setPodReady, waitFor } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi, serviceMonitors, virtualServices } from '../support/canvas.js';
-import { captured, type Captured } from '../support/process.js';
+import { captured, finished, type Captured } from '../support/process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CANVAS_COMMAND = 'kopf run $COMPONENT_NAMESPACES_CLI --verbose /apiOperatorIstio.py';
@@ -37,16 +37,7 @@ function container(command: string, env: Record<string, string>): Container {
   return { child, output, exited, pid1 };
 }
 
-function kopf(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn('kopf', args, { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const kopf = (args: string[]) => finished(spawn('kopf', args, { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
 
 /** The exit code, or 'still running' when the grace period (the kubelet's SIGKILL) would have passed. */
 const exitCodeWithin = (op: Container, ms: number) =>

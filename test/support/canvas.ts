@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { KubeClient } from '../../src/kube/client.js';
 import type { ExposedAPI, KubeObject, Settings } from '../../src/reconcile/types.js';
 import { kubeconfigPath } from './cluster.js';
+import { finished, type Finished } from './process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -71,32 +72,22 @@ export const getVs = (client: KubeClient, ns: string, name: string) => client.ge
 
 export const condition = (api: ExposedAPI, type: string) => api.status?.conditions?.find((c) => c.type === type);
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = Finished;
 
 /**
  * Runs `kubectl oda-api <args>` as a user would, through the real kubectl binary. `limitMs`
  * stops (SIGTERM) a command that should have failed at once but runs on, such as `watch`.
  */
-export function kubectlOdaApi(args: string[], env: Record<string, string> = {}, limitMs?: number): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const { NODE_ENV: _jest, ...userEnv } = process.env; // users do not run with jest's NODE_ENV=test
-    const child = spawn('kubectl', ['oda-api', ...args], {
-      env: { ...userEnv, KUBECONFIG: kubeconfigPath(), PATH: `${join(root, 'bin')}:${process.env.PATH}`, CI: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const limit = limitMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), limitMs);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      done({ code: code ?? -1, stdout, stderr });
-    });
+export async function kubectlOdaApi(args: string[], env: Record<string, string> = {}, limitMs?: number): Promise<CliResult> {
+  const { NODE_ENV: _jest, ...userEnv } = process.env; // users do not run with jest's NODE_ENV=test
+  const child = spawn('kubectl', ['oda-api', ...args], {
+    env: { ...userEnv, KUBECONFIG: kubeconfigPath(), PATH: `${join(root, 'bin')}:${process.env.PATH}`, CI: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const limit = limitMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), limitMs);
+  try {
+    return await finished(child);
+  } finally {
+    clearTimeout(limit);
+  }
 }

@@ -10,17 +10,13 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../src/kube/client.js';
 import { helmBinary } from '../../scripts/helm.mjs';
 import { kubeconfigPath, writeTokenKubeconfig } from './cluster.js';
-import { captured, type Captured } from './process.js';
+import { captured, finished, type Captured, type Finished } from './process.js';
 import { runInImage, unpackImage, type UnpackedImage } from './image.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chartDir = join(root, 'charts', 'kubectl-oda-api');
 
-export interface HelmResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type HelmResult = Finished;
 
 // Helm's own config, cache and data (and client-go's discovery cache under HOME) go to a folder
 // of this test process, never the user's or the working directory.
@@ -28,26 +24,18 @@ const helmHome = mkdtempSync(join(tmpdir(), 'oda-api-helm-'));
 
 /** Runs the built helm against the run's control plane; fails saying how to build helm when it is missing. */
 export function helm(args: string[]): Promise<HelmResult> {
-  const binary = helmBinary();
-  return new Promise((done, fail) => {
-    const child = spawn(binary, args, {
-      env: {
-        PATH: process.env.PATH,
-        HOME: helmHome,
-        KUBECONFIG: kubeconfigPath(),
-        HELM_CONFIG_HOME: join(helmHome, 'config'),
-        HELM_CACHE_HOME: join(helmHome, 'cache'),
-        HELM_DATA_HOME: join(helmHome, 'data'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  const child = spawn(helmBinary(), args, {
+    env: {
+      PATH: process.env.PATH,
+      HOME: helmHome,
+      KUBECONFIG: kubeconfigPath(),
+      HELM_CONFIG_HOME: join(helmHome, 'config'),
+      HELM_CACHE_HOME: join(helmHome, 'cache'),
+      HELM_DATA_HOME: join(helmHome, 'data'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return finished(child);
 }
 
 export function parseObjects(yaml: string): KubernetesObject[] {

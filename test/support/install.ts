@@ -7,19 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliResult } from './canvas.js';
 import { kubeconfigPath } from './cluster.js';
+import { finished } from './process.js';
 
 /** `kubectl <args>` with exactly this PATH and the run's kubeconfig (plus env). */
 export function kubectlOnPath(path: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const { NODE_ENV: _jest, ...userEnv } = process.env; // users do not run with jest's NODE_ENV=test
-    const child = spawn('kubectl', args, { env: { ...userEnv, KUBECONFIG: kubeconfigPath(), CI: 'true', ...env, PATH: path }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
+  const { NODE_ENV: _jest, ...userEnv } = process.env; // users do not run with jest's NODE_ENV=test
+  return finished(spawn('kubectl', args, { env: { ...userEnv, KUBECONFIG: kubeconfigPath(), CI: 'true', ...env, PATH: path }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** Where a command is on the test's PATH. */
