@@ -30,6 +30,8 @@ const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --operator-cmd CMD    shell command running another operator (gets KUBECONFIG, COMPONENT_NAMESPACE
                         and APIOPERATORISTIO_COMPONENTGATEWAY); default: ours, watch --standalone
   --quick               smoke test: the burst at 30 APIs, operator and floors
+  --no-floors           the operator alone, without the floors (no ratios): for the largest
+                        sizes, where the floors would triple the run
   --noise N             also run the operator with N units of unrelated objects (a Service, an
                         EndpointSlice and a Pod each) in other namespaces, changing meanwhile
   --out DIR             where the JSON goes (default: bench/results)
@@ -46,6 +48,7 @@ function options() {
       sizes: { type: 'string', default: '100,1000,5000' },
       'operator-cmd': { type: 'string' },
       quick: { type: 'boolean', default: false },
+      'no-floors': { type: 'boolean', default: false },
       noise: { type: 'string', default: '0' },
       out: { type: 'string', default: 'bench/results' },
       parallel: { type: 'string', default: '16' },
@@ -76,6 +79,7 @@ function options() {
     scenarios,
     sizes,
     operatorCmd: values['operator-cmd'],
+    floors: !values['no-floors'],
     out: values.out,
     noise,
     run: {
@@ -143,7 +147,7 @@ async function measure(result, o) {
   await withCanvas(async (canvas) => {
     progress(`${scenario} × ${n}: operator`);
     result.operator = await runOperator(canvas, scenario, n, o);
-    if (!WITH_FLOOR.includes(scenario)) return;
+    if (!o.floors || !WITH_FLOOR.includes(scenario)) return;
     for (const [key, contract, ns] of FLOORS) {
       progress(`${scenario} × ${n}: floor (${contract})`);
       result[key] = await SCENARIOS[scenario]({ canvas, ns, driver: floorDriver({ canvas, parallel: o.run.parallel, contract }), n, options: o.run });
