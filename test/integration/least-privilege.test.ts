@@ -8,10 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { buildManifests, OPERATOR_NAME, type ManifestOptions } from '../../src/deploy/manifests.js';
 import { FIELD_MANAGER } from '../../src/reconcile/constants.js';
 import type { KubeClient } from '../../src/kube/client.js';
-import { adminClient, RBAC_COLLECTIONS, createNamespace, createPod, createService, deleteNamespace, setPodReady, waitFor, writeTokenKubeconfig } from '../support/cluster.js';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { adminClient, RBAC_COLLECTIONS, createNamespace, createPod, createService, deleteNamespace, setPodReady, uniqueName, waitFor, writeTokenKubeconfig } from '../support/cluster.js';
 import { components, createApi, createGateway, getApi, kubectlOdaApi, serviceMonitors } from '../support/canvas.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The cluster-wide objects get a name of this file's own: other test files (the chart's)
+// create the operator's ClusterRole under its usual name at the same time.
+const CLUSTER_ROLE = uniqueName('oda-api-least-privilege');
 let client: KubeClient;
 let namespaces: string[] = [];
 let operator: ChildProcess | undefined;
@@ -23,7 +27,7 @@ afterEach(async () => {
   operator?.kill('SIGTERM');
   for (const ns of namespaces.splice(0)) await deleteNamespace(client, ns);
   for (const kind of ['ClusterRoleBinding', 'ClusterRole']) {
-    await client.request('DELETE', `${RBAC_COLLECTIONS[kind]('')}/${OPERATOR_NAME}`).catch(() => {});
+    await client.request('DELETE', `${RBAC_COLLECTIONS[kind]('')}/${CLUSTER_ROLE}`).catch(() => {});
   }
 });
 
@@ -33,11 +37,14 @@ const newNamespace = async (prefix: string) => {
   return ns;
 };
 
-/** Creates the ServiceAccount and RBAC objects of `manifests` as printed; returns a kubeconfig with its token. */
+/** Creates the ServiceAccount and RBAC objects of `manifests` as printed (but the cluster-wide names); returns a kubeconfig with its token. */
 async function applyManifests(options: ManifestOptions): Promise<string> {
-  for (const object of buildManifests(options)) {
+  for (const object of buildManifests(options) as (KubernetesObject & { roleRef?: { kind: string; name: string } })[]) {
     const path = RBAC_COLLECTIONS[object.kind!];
-    if (path) await client.request('POST', path(object.metadata!.namespace ?? ''), { query: { fieldManager: 'oda-api-tests' }, body: object });
+    if (!path) continue;
+    if (object.kind!.startsWith('Cluster')) object.metadata!.name = CLUSTER_ROLE;
+    if (object.roleRef?.kind === 'ClusterRole') object.roleRef.name = CLUSTER_ROLE;
+    await client.request('POST', path(object.metadata!.namespace ?? ''), { query: { fieldManager: 'oda-api-tests' }, body: object });
   }
   const token = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${options.namespace}/serviceaccounts/${OPERATOR_NAME}/token`, {
     body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
