@@ -6,6 +6,7 @@ import type { KubeObject } from '../reconcile/types.js';
 export class Store<T extends KubeObject = KubeObject> {
   private readonly byNamespace = new Map<string, Map<string, T>>();
   private readonly byIndex = new Map<string, Set<string>>();
+  private readonly listeners = new Set<(namespace: string, name: string) => void>();
   /** Bumped on every change, so derived data can be cached until the store changes. */
   version = 0;
 
@@ -14,6 +15,12 @@ export class Store<T extends KubeObject = KubeObject> {
 
   static keyOf(o: KubeObject): string {
     return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  }
+
+  /** Calls `listener` with the namespace and name of each object added, changed or removed from now on; returns the function that unsubscribes. */
+  onChange(listener: (namespace: string, name: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get(namespace: string, name: string): T | undefined {
@@ -49,7 +56,7 @@ export class Store<T extends KubeObject = KubeObject> {
     if (!names) this.byNamespace.set(ns, (names = new Map()));
     names.set(object.metadata.name, object);
     this.index(object);
-    this.version++;
+    this.changed(ns, object.metadata.name);
   }
 
   remove(namespace: string, name: string): T | undefined {
@@ -59,16 +66,23 @@ export class Store<T extends KubeObject = KubeObject> {
     names!.delete(name);
     if (names!.size === 0) this.byNamespace.delete(namespace);
     this.unindex(previous);
-    this.version++;
+    this.changed(namespace, name);
     return previous;
   }
 
   /** Replaces the whole content (after a relist). */
   replace(objects: T[]): void {
+    const gone = this.list();
     this.byNamespace.clear();
     this.byIndex.clear();
     this.version++; // emptied counts as a change too
+    for (const o of gone) this.changed(o.metadata.namespace ?? '', o.metadata.name);
     for (const o of objects) this.upsert(o);
+  }
+
+  private changed(namespace: string, name: string): void {
+    this.version++;
+    for (const listener of this.listeners) listener(namespace, name);
   }
 
   private index(o: T): void {

@@ -1,7 +1,8 @@
 // The ClusterView the engine reads, answered from stores. Derived data that is costly
-// to compute (the gateway Service, the route table) is cached until a store changes.
-import type { ClusterView, EndpointSlice, ExposedAPI, KubeObject, Pod, Route, Service, Settings } from '../reconcile/types.js';
-import { parseGatewaySetting, pickGatewayService, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, controlledByAnExposedAPI, withServing } from '../reconcile/index.js';
+// to compute is kept: the gateway Service until a store changes, the route table
+// updated for the objects that changed.
+import type { ClusterView, EndpointSlice, ExposedAPI, KubeObject, Pod, RouteTable, Service, Settings } from '../reconcile/types.js';
+import { parseGatewaySetting, pickGatewayService, RouteIndex, routesHeld } from '../reconcile/index.js';
 import type { Discovered } from './discovery.js';
 import { Store } from './store.js';
 
@@ -77,7 +78,9 @@ function cached<T>(versions: () => number[], compute: () => T): () => T {
 
 export class StoreView implements ClusterView {
   readonly gatewayService: () => Service | undefined;
-  readonly routes: () => Route[];
+  private routeIndex?: RouteIndex;
+  /** namespace/name of the ExposedAPIs and VirtualServices changed since the route table was last read. */
+  private readonly changedRoutes = new Set<string>();
 
   constructor(
     readonly stores: Stores,
@@ -89,26 +92,25 @@ export class StoreView implements ClusterView {
       () => [s.gateways.version, s.services.version],
       () => pickGatewayService(this.configuredGateway(), s.services.list()),
     );
-    // Routes are recomputed whenever an API or VirtualService changes (every write does),
-    // so each object's routes are computed once and remembered by object identity.
-    const routesOf = new WeakMap<KubeObject, Route[]>();
-    const memo = (o: KubeObject, compute: () => Route[]) => {
-      let r = routesOf.get(o);
-      if (!r) routesOf.set(o, (r = compute()));
-      return r;
-    };
-    this.routes = cached(
-      () => [s.exposedApis.version, s.virtualServices.version],
-      () => [
-        ...s.exposedApis.list().flatMap((api) => {
-          const own = memo(api, () => [routeOfExposedAPI(api, settings) ?? []].flat());
-          // Not memoised: whether the route is served, and what an invalid API still holds, depend on its VirtualService too.
-          const vs = s.virtualServices.get(api.metadata.namespace ?? '', api.metadata.name);
-          return own.length > 0 ? own.map((r) => withServing(r, api, vs)) : routesKeptFor(api, vs);
-        }),
-        ...s.virtualServices.list().flatMap((vs) => memo(vs, () => (controlledByAnExposedAPI(vs) ? [] : routesOfVirtualService(vs)))),
-      ],
-    );
+  }
+
+  /** The route table, brought up to date with the APIs and VirtualServices changed since it was last read. */
+  routes(): RouteTable {
+    if (!this.routeIndex) {
+      this.routeIndex = new RouteIndex();
+      // Subscribed on first use: a view never asked for routes (a lookup of the gateway) leaves the stores alone.
+      const mark = (namespace: string, name: string) => this.changedRoutes.add(`${namespace}/${name}`);
+      this.stores.exposedApis.onChange(mark);
+      this.stores.virtualServices.onChange(mark);
+      for (const o of [...this.stores.exposedApis.list(), ...this.stores.virtualServices.list()]) mark(o.metadata.namespace ?? '', o.metadata.name);
+    }
+    for (const key of this.changedRoutes) {
+      const [namespace, name] = key.split('/');
+      const api = this.stores.exposedApis.get(namespace, name);
+      this.routeIndex.set(key, routesHeld(api, this.stores.virtualServices.get(namespace, name), this.settings));
+    }
+    this.changedRoutes.clear();
+    return this.routeIndex;
   }
 
   /** The Istio Gateway named by the setting; a bare name is looked up in every namespace, first by namespace order. */

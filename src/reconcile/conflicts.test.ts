@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { ExposedAPI, KubeObject, Route, Settings } from './types.js';
 import { compareRoutes, findConflict, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, routesOverlap } from './conflicts.js';
+import { RouteIndex } from './route-index.js';
 
 const settings: Settings = { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', scrapeInterval: '15s' };
 
@@ -108,27 +109,27 @@ describe('findConflict', () => {
   const late = route('alpha', '2025-02-01T00:00:00Z');
 
   it('lets the earlier route keep it', () => {
-    expect(findConflict(late, [early, late])).toBe(early);
-    expect(findConflict(early, [early, late])).toBeUndefined();
+    expect(findConflict(late, RouteIndex.of([early, late]))).toBe(early);
+    expect(findConflict(early, RouteIndex.of([early, late]))).toBeUndefined();
   });
 
   it('breaks a creation-time tie by namespace/name', () => {
     const a = route('a', '2025-01-01T00:00:00Z');
     const b = route('b', '2025-01-01T00:00:00Z');
-    expect(findConflict(b, [a])).toBe(a);
-    expect(findConflict(a, [b])).toBeUndefined();
+    expect(findConflict(b, RouteIndex.of([a]))).toBe(a);
+    expect(findConflict(a, RouteIndex.of([b]))).toBeUndefined();
   });
 
   it('lets the route already served win a creation-time tie, whatever the names', () => {
     const a = route('a', '2025-01-01T00:00:00Z');
     const served = route('b', '2025-01-01T00:00:00Z');
     served.owner.serving = true;
-    expect(findConflict(a, [a, served])).toBe(served);
-    expect(findConflict(served, [a, served])).toBeUndefined();
+    expect(findConflict(a, RouteIndex.of([a, served]))).toBe(served);
+    expect(findConflict(served, RouteIndex.of([a, served]))).toBeUndefined();
   });
 
   it('is no conflict with an older copy of its own route', () => {
-    expect(findConflict(late, [{ ...late, hosts: ['x'] }])).toBeUndefined();
+    expect(findConflict(late, RouteIndex.of([{ ...late, hosts: ['x'] }]))).toBeUndefined();
   });
 
   it('is not blocked by a route that itself lost', () => {
@@ -136,13 +137,13 @@ describe('findConflict', () => {
     const wildcard = route('wild', '2025-01-02T00:00:00Z', ['*']);
     const mine = route('mine', '2025-01-03T00:00:00Z', ['b.example']);
     const all = [first, wildcard, mine];
-    expect(findConflict(wildcard, all)).toBe(first);
-    expect(findConflict(mine, all)).toBeUndefined();
+    expect(findConflict(wildcard, RouteIndex.of(all))).toBe(first);
+    expect(findConflict(mine, RouteIndex.of(all))).toBeUndefined();
   });
 
   it('sees an unmanaged VirtualService as a contender', () => {
     const vs: Route = { ...early, owner: { ...early.owner, kind: 'VirtualService', name: 'legacy' } };
-    expect(findConflict(late, [vs])).toBe(vs);
+    expect(findConflict(late, RouteIndex.of([vs]))).toBe(vs);
   });
 });
 
@@ -171,7 +172,7 @@ describe('conflict properties', () => {
     fc.assert(
       fc.property(arbRoutes, fc.integer(), (routes, seed) => {
         const shuffled = [...routes].sort((a, b) => ((key(a) + seed).localeCompare(key(b) + seed) * (seed % 2 ? 1 : -1)));
-        for (const r of routes) expect(findConflict(r, shuffled)).toBe(findConflict(r, routes));
+        for (const r of routes) expect(findConflict(r, RouteIndex.of(shuffled))).toBe(findConflict(r, RouteIndex.of(routes)));
       }),
     );
   });
@@ -179,10 +180,10 @@ describe('conflict properties', () => {
   it('grants no two overlapping routes, and only refuses routes that overlap a granted one', () => {
     fc.assert(
       fc.property(arbRoutes, (routes) => {
-        const granted = routes.filter((r) => findConflict(r, routes) === undefined);
+        const granted = routes.filter((r) => findConflict(r, RouteIndex.of(routes)) === undefined);
         for (const a of granted) for (const b of granted) if (a !== b) expect(routesOverlap(a, b)).toBe(false);
         for (const r of routes) {
-          const winner = findConflict(r, routes);
+          const winner = findConflict(r, RouteIndex.of(routes));
           if (winner === undefined) continue;
           expect(granted).toContain(winner);
           expect(routesOverlap(r, winner)).toBe(true);
@@ -199,7 +200,7 @@ describe('conflict properties', () => {
         const groups = new Map<string, Route[]>();
         for (const r of routes) groups.set(k(r), [...(groups.get(k(r)) ?? []), r]);
         for (const group of groups.values()) {
-          expect(group.filter((r) => findConflict(r, routes) === undefined)).toHaveLength(1);
+          expect(group.filter((r) => findConflict(r, RouteIndex.of(routes)) === undefined)).toHaveLength(1);
         }
       }),
     );
@@ -232,11 +233,11 @@ describe('prefix shadowing', () => {
   it('the later route loses, whether it is the shorter or the longer prefix', () => {
     const short = at('short', 1, '/a');
     const long = at('long', 2, '/a/b');
-    expect(findConflict(long, [short, long])).toBe(short);
-    expect(findConflict(short, [short, long])).toBeUndefined();
+    expect(findConflict(long, RouteIndex.of([short, long]))).toBe(short);
+    expect(findConflict(short, RouteIndex.of([short, long]))).toBeUndefined();
     const earlyLong = at('long', 1, '/a/b');
     const lateShort = at('short', 2, '/a');
-    expect(findConflict(lateShort, [earlyLong, lateShort])).toBe(earlyLong);
+    expect(findConflict(lateShort, RouteIndex.of([earlyLong, lateShort]))).toBe(earlyLong);
   });
 
   it('a prefix that lost to an older route does not block the routes it would shadow', () => {
@@ -244,12 +245,12 @@ describe('prefix shadowing', () => {
     const short = at('short', 2, '/a');
     const long = at('long', 3, '/a/b');
     const all = [sibling, short, long];
-    expect(findConflict(short, all)).toBe(sibling);
-    expect(findConflict(long, all)).toBeUndefined();
+    expect(findConflict(short, RouteIndex.of(all))).toBe(sibling);
+    expect(findConflict(long, RouteIndex.of(all))).toBeUndefined();
   });
 
   it('on other hosts, nested prefixes do not meet', () => {
-    expect(findConflict(at('long', 2, '/a/b', ['b.example']), [at('short', 1, '/a', ['a.example'])])).toBeUndefined();
+    expect(findConflict(at('long', 2, '/a/b', ['b.example']), RouteIndex.of([at('short', 1, '/a', ['a.example'])]))).toBeUndefined();
   });
 });
 
@@ -271,17 +272,17 @@ describe('conflicts across Gateways serving one listener', () => {
 
   it('two namespaces, each with a component-gateway selecting the same workload: one route wins', () => {
     const find = (ns: string) => gw(ns, { istio: 'ingressgateway' });
-    expect(findConflict(b, [a, b], find)).toBe(a);
-    expect(findConflict(a, [a, b], find)).toBeUndefined();
+    expect(findConflict(b, RouteIndex.of([a, b]), find)).toBe(a);
+    expect(findConflict(a, RouteIndex.of([a, b]), find)).toBeUndefined();
   });
 
   it('Gateways selecting different workloads are different listeners', () => {
     const find = (ns: string) => gw(ns, { istio: `ingress-${ns}` });
-    expect(findConflict(b, [a, b], find)).toBeUndefined();
+    expect(findConflict(b, RouteIndex.of([a, b]), find)).toBeUndefined();
   });
 
   it('without readable Gateways, judged by the Gateway names', () => {
-    expect(findConflict(b, [a, b])).toBeUndefined();
+    expect(findConflict(b, RouteIndex.of([a, b]))).toBeUndefined();
   });
 });
 
@@ -321,10 +322,10 @@ describe('conflict properties with nested paths and shared listeners', () => {
   it('grants no two overlapping routes, and refuses only routes that overlap an earlier granted one', () => {
     fc.assert(
       fc.property(routes, (all) => {
-        const granted = all.filter((r) => findConflict(r, all, find) === undefined);
+        const granted = all.filter((r) => findConflict(r, RouteIndex.of(all), find) === undefined);
         for (const x of granted) for (const y of granted) if (x !== y) expect(routesOverlap(x, y, find)).toBe(false);
         for (const r of all) {
-          const winner = findConflict(r, all, find);
+          const winner = findConflict(r, RouteIndex.of(all), find);
           if (winner === undefined) continue;
           expect(granted).toContain(winner);
           expect(routesOverlap(r, winner, find)).toBe(true);

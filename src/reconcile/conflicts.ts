@@ -3,7 +3,7 @@
 // tries them in an order the user does not control. The earlier one (creation time, then
 // the one already served, then namespace/name) keeps the route; the later one is not routed until the conflict is gone.
 
-import type { ExposedAPI, KubeObject, Route, Settings } from './types.js';
+import type { ExposedAPI, KubeObject, Route, RouteTable, Settings } from './types.js';
 import { EXPOSED_API_KIND } from './constants.js';
 import { normaliseGateway } from './gateway.js';
 import { listenersOf, listenersOverlap, type GatewayLookup, type Listener } from './listeners.js';
@@ -66,6 +66,20 @@ export function routesKeptFor(api: ExposedAPI, vs: KubeObject | undefined): Rout
   return routesServed(vs, owner);
 }
 
+/**
+ * The routes held under one namespace/name: those of its ExposedAPI (asked for, or kept while
+ * its spec is invalid) and those of a VirtualService there that no ExposedAPI manages.
+ */
+export function routesHeld(api: ExposedAPI | undefined, vs: KubeObject | undefined, settings: Settings): Route[] {
+  const held: Route[] = [];
+  if (api) {
+    const asked = routeOfExposedAPI(api, settings);
+    held.push(...(asked ? [withServing(asked, api, vs)] : routesKeptFor(api, vs)));
+  }
+  if (vs) held.push(...routesOfVirtualService(vs));
+  return held;
+}
+
 function routesServed(vs: KubeObject, owner: Route['owner']): Route[] {
   if (!isRecord(vs.spec)) return [];
   const namespace = apiNamespace(vs);
@@ -119,40 +133,6 @@ export function compareRoutes(a: Route, b: Route): number {
   );
 }
 
-/** Routes by path, and the paths in sorted order (those extending a prefix are adjacent). */
-interface RouteIndex {
-  byPath: Map<string, Route[]>;
-  paths: string[];
-}
-
-// One index per route table: the view hands out the same array until something changes.
-const indexes = new WeakMap<readonly Route[], RouteIndex>();
-
-function indexOf(all: readonly Route[]): RouteIndex {
-  let index = indexes.get(all);
-  if (index) return index;
-  const byPath = new Map<string, Route[]>();
-  for (const r of all) byPath.set(r.pathPrefix, [...(byPath.get(r.pathPrefix) ?? []), r]);
-  index = { byPath, paths: [...byPath.keys()].sort() };
-  indexes.set(all, index);
-  return index;
-}
-
-/** Routes whose path prefix is a prefix of `path`, equal to it, or extends it. */
-function pathRelatives(index: RouteIndex, path: string): Route[] {
-  const found: Route[] = [];
-  for (let i = 1; i < path.length; i++) found.push(...(index.byPath.get(path.slice(0, i)) ?? []));
-  let lo = 0;
-  let hi = index.paths.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (index.paths[mid] < path) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let j = lo; j < index.paths.length && index.paths[j].startsWith(path); j++) found.push(...index.byPath.get(index.paths[j])!);
-  return found;
-}
-
 /**
  * The route that keeps what `route` asks for, or undefined when `route` may have it.
  * Routes are granted in order (creation time, then namespace/name), each one unless it
@@ -161,8 +141,7 @@ function pathRelatives(index: RouteIndex, path: string): Route[] {
  * `b.example`). Only the routes linked to `route` through overlaps can matter, so the
  * order is played out on those alone.
  */
-export function findConflict(route: Route, all: readonly Route[], gateway: GatewayLookup = byName): Route | undefined {
-  const index = indexOf(all);
+export function findConflict(route: Route, table: RouteTable, gateway: GatewayLookup = byName): Route | undefined {
   const listeners = new Map<Route, Listener[]>();
   const listenersOfRoute = (r: Route) => {
     let l = listeners.get(r);
@@ -175,7 +154,7 @@ export function findConflict(route: Route, all: readonly Route[], gateway: Gatew
   const linked = new Set<Route>([route]);
   const pending = [route];
   for (let r = pending.pop(); r !== undefined; r = pending.pop()) {
-    for (const other of pathRelatives(index, r.pathPrefix)) {
+    for (const other of table.relatives(r.pathPrefix)) {
       if (linked.has(other) || sameOwner(other, route) || !overlap(r, other)) continue;
       linked.add(other);
       pending.push(other);

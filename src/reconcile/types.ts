@@ -147,7 +147,13 @@ export interface ClusterView {
   /** An Istio Gateway; undefined when it is not there or Gateways cannot be read (routes are then judged by Gateway name). */
   gateway(namespace: string, name: string): KubeObject | undefined;
   /** Every route on any gateway, from all ExposedAPIs and unmanaged VirtualServices in scope. */
-  routes(): Route[];
+  routes(): RouteTable;
+}
+
+/** The routes on the gateways, as the conflict check reads them. */
+export interface RouteTable {
+  /** The routes whose path prefix is a prefix of `path`, equal to it, or extends it. */
+  relatives(path: string): Route[];
 }
 
 /** One write the engine wants made. Executors perform these; the engine never does. */
