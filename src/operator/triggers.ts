@@ -1,7 +1,7 @@
 // Which ExposedAPIs to reconcile when an object changes: controller-runtime's "handler"
 // step. Reads the stores only; the controller enqueues the keys it returns.
 import type { ExposedAPI, KubeObject, Service } from '../reconcile/types.js';
-import { controllerOf, prefixesOverlap, routesOfVirtualService } from '../reconcile/index.js';
+import { controllerOf, routesOfVirtualService } from '../reconcile/index.js';
 import { Store } from '../kube/store.js';
 import type { StoreName, Stores, StoreView } from '../kube/view.js';
 
@@ -12,9 +12,11 @@ const pathOf = (o: KubeObject | undefined) => (o as ExposedAPI | undefined)?.spe
 /** APIs whose implementation is the Service ns/name (the ExposedAPI store's index). */
 const byImplementation = (stores: Stores, namespace: string, service: string) => stores.exposedApis.indexed(`${namespace}/${service}`);
 
-/** APIs whose path overlaps one of `paths` (equal, or a prefix one way or the other). */
-const rivalsOf = (stores: Stores, paths: readonly string[]) =>
-  paths.length === 0 ? [] : stores.exposedApis.list().filter((a) => typeof a.spec.path === 'string' && paths.some((p) => prefixesOverlap(p, a.spec.path as string)));
+/** The keys of the APIs holding a route whose path overlaps one of `paths` (equal, or a prefix one way or the other). */
+const rivalsOf = (view: StoreView, paths: readonly string[]): string[] => {
+  const routes = paths.flatMap((p) => view.routes().relatives(p));
+  return [...new Set(routes.filter((r) => r.owner.kind === 'ExposedAPI').map((r) => `${r.owner.namespace}/${r.owner.name}`))];
+};
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
@@ -29,7 +31,7 @@ export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeO
       // Routes conflict by path prefix (the same, or one shadowing the other): a change
       // may free or take a route another API wants.
       const paths = [pathOf(object), pathOf(previous)].filter((p): p is string => typeof p === 'string');
-      return [Store.keyOf(object), ...rivalsOf(stores, paths).map(keyOf)];
+      return [Store.keyOf(object), ...rivalsOf(view, paths)];
     }
     case 'services': {
       const gateway = view.gatewayService();
@@ -50,7 +52,7 @@ export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeO
       if (owner?.kind === 'ExposedAPI') return [`${ns}/${owner.name}`];
       // Someone else's VirtualService may hold a route one of ours wants.
       const prefixes = [object, previous].flatMap((o) => (o ? routesOfVirtualService(o) : [])).map((r) => r.pathPrefix);
-      return rivalsOf(stores, prefixes).map(keyOf);
+      return rivalsOf(view, prefixes);
     }
     case 'components':
       return stores.exposedApis
