@@ -1,17 +1,20 @@
-// An in-memory index of objects of one kind, keyed by namespace/name, with an optional
-// secondary index. The one-shot command fills stores from LISTs; the watch runtime
+// An in-memory index of objects of one kind, keyed by namespace/name, with named
+// secondary indexes (client-go's Indexers). The one-shot command fills stores from LISTs; the watch runtime
 // keeps them current from watches. Either way the engine reads them through StoreView.
 import type { KubeObject } from '../reconcile/types.js';
 
-export class Store<T extends KubeObject = KubeObject> {
+/** Secondary indexes by name: each maps an object to the keys it is found under. */
+export type Indexers<T, I extends string> = Record<I, (object: T) => readonly string[]>;
+
+export class Store<T extends KubeObject = KubeObject, I extends string = never> {
   private readonly byNamespace = new Map<string, Map<string, T>>();
-  private readonly byIndex = new Map<string, Set<string>>();
+  /** index name -> index key -> namespace/name of the objects found under it. */
+  private readonly byIndex = new Map<I, Map<string, Set<string>>>();
   private readonly listeners = new Set<(namespace: string, name: string) => void>();
   /** Bumped on every change, so derived data can be cached until the store changes. */
   version = 0;
 
-  /** `indexKey` maps an object to a secondary key (e.g. an EndpointSlice to its Service). */
-  constructor(private readonly indexKey?: (object: T) => string | undefined) {}
+  constructor(private readonly indexers?: Indexers<T, I>) {}
 
   static keyOf(o: KubeObject): string {
     return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -32,9 +35,9 @@ export class Store<T extends KubeObject = KubeObject> {
     return [...this.byNamespace.values()].flatMap((m) => [...m.values()]);
   }
 
-  /** Objects whose secondary key equals key. */
-  indexed(key: string): T[] {
-    const keys = this.byIndex.get(key);
+  /** Objects found under `key` in the index `index`. */
+  indexed(index: I, key: string): T[] {
+    const keys = this.byIndex.get(index)?.get(key);
     if (!keys) return [];
     return [...keys].map((k) => {
       const [ns, name] = k.split('/');
@@ -86,19 +89,30 @@ export class Store<T extends KubeObject = KubeObject> {
   }
 
   private index(o: T): void {
-    const key = this.indexKey?.(o);
-    if (key === undefined) return;
-    let set = this.byIndex.get(key);
-    if (!set) this.byIndex.set(key, (set = new Set()));
-    set.add(Store.keyOf(o));
+    for (const [index, keysOf] of this.indexerEntries()) {
+      let byKey = this.byIndex.get(index);
+      if (!byKey) this.byIndex.set(index, (byKey = new Map()));
+      for (const key of keysOf(o)) {
+        let set = byKey.get(key);
+        if (!set) byKey.set(key, (set = new Set()));
+        set.add(Store.keyOf(o));
+      }
+    }
   }
 
   private unindex(o: T): void {
-    const key = this.indexKey?.(o);
-    if (key === undefined) return;
-    const set = this.byIndex.get(key);
-    set?.delete(Store.keyOf(o));
-    if (set?.size === 0) this.byIndex.delete(key);
+    for (const [index, keysOf] of this.indexerEntries()) {
+      const byKey = this.byIndex.get(index);
+      for (const key of keysOf(o)) {
+        const set = byKey?.get(key);
+        set?.delete(Store.keyOf(o));
+        if (set?.size === 0) byKey!.delete(key);
+      }
+    }
+  }
+
+  private indexerEntries(): [I, (object: T) => readonly string[]][] {
+    return this.indexers ? (Object.entries(this.indexers) as [I, (object: T) => readonly string[]][]) : [];
   }
 }
 

@@ -7,9 +7,9 @@ import type { Discovered } from './discovery.js';
 import { Store } from './store.js';
 
 export interface Stores {
-  exposedApis: Store<ExposedAPI>;
+  exposedApis: Store<ExposedAPI, 'implementation' | 'component'>;
   services: Store<Service>;
-  endpointSlices: Store<EndpointSlice>;
+  endpointSlices: Store<EndpointSlice, 'service'>;
   pods: Store<Pod>;
   virtualServices: Store<KubeObject>;
   serviceMonitors: Store<KubeObject>;
@@ -48,12 +48,19 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 export function newStores(): Stores {
   return {
-    // Indexed by namespace/implementation: Service and EndpointSlice events find their APIs.
-    exposedApis: new Store((api) => `${api.metadata.namespace}/${String(api.spec.implementation ?? '')}`),
+    exposedApis: new Store({
+      // Service and EndpointSlice events find their APIs by namespace/implementation,
+      implementation: (api) => [`${api.metadata.namespace}/${String(api.spec.implementation ?? '')}`],
+      // and Component events by namespace/component (the APIs a Component owns).
+      component: (api) =>
+        (api.metadata.ownerReferences ?? []).filter((r) => r.kind === 'Component').map((r) => `${api.metadata.namespace}/${r.name}`),
+    }),
     services: new Store(),
-    endpointSlices: new Store((s) => {
-      const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
-      return svc ? `${s.metadata.namespace}/${svc}` : undefined;
+    endpointSlices: new Store({
+      service: (s) => {
+        const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
+        return svc ? [`${s.metadata.namespace}/${svc}`] : [];
+      },
     }),
     pods: new Store(),
     virtualServices: new Store(),
@@ -135,7 +142,7 @@ export class StoreView implements ClusterView {
   }
 
   endpointSlices(namespace: string, serviceName: string): EndpointSlice[] {
-    return this.stores.endpointSlices.indexed(`${namespace}/${serviceName}`);
+    return this.stores.endpointSlices.indexed('service', `${namespace}/${serviceName}`);
   }
 
   pods(namespace: string, selector: Record<string, string>): Pod[] {

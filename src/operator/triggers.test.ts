@@ -31,3 +31,21 @@ describe('apiKeysFor an ExposedAPI', () => {
     expect(apiKeysFor('exposedApis', edited, api('x', 'moved', '/a/b'), view).sort()).toEqual(['a/root', 'b/nested', 'c/elsewhere', 'x/moved']);
   });
 });
+
+describe('apiKeysFor a Component', () => {
+  const owned = (namespace: string, name: string, component: string): ExposedAPI => ({
+    ...api(namespace, name, `/${name}`),
+    metadata: { namespace, name, ownerReferences: [{ apiVersion: 'oda.tmforum.org/v1', kind: 'Component', name: component, uid: `uid-${component}` }] },
+  });
+  const component = (namespace: string, name: string) => ({ apiVersion: 'oda.tmforum.org/v1', kind: 'Component', metadata: { namespace, name } });
+
+  it('plans again the APIs the Component owns in its namespace, and follows an API moving to another Component', () => {
+    const view = viewWith(owned('a', 'orders', 'shop'), owned('a', 'billing', 'shop'), owned('a', 'users', 'crm'), owned('b', 'orders', 'shop'), api('a', 'free', '/free'));
+    expect(apiKeysFor('components', component('a', 'shop'), undefined, view).sort()).toEqual(['a/billing', 'a/orders']);
+    view.stores.exposedApis.upsert(owned('a', 'billing', 'crm'));
+    expect(apiKeysFor('components', component('a', 'shop'), undefined, view)).toEqual(['a/orders']);
+    expect(apiKeysFor('components', component('a', 'crm'), undefined, view).sort()).toEqual(['a/billing', 'a/users']);
+    view.stores.exposedApis.remove('a', 'orders');
+    expect(apiKeysFor('components', component('a', 'shop'), undefined, view)).toEqual([]);
+  });
+});

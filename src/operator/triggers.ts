@@ -10,7 +10,7 @@ const implementationOf = (api: ExposedAPI) => String(api.spec.implementation ?? 
 const pathOf = (o: KubeObject | undefined) => (o as ExposedAPI | undefined)?.spec?.path;
 
 /** APIs whose implementation is the Service ns/name (the ExposedAPI store's index). */
-const byImplementation = (stores: Stores, namespace: string, service: string) => stores.exposedApis.indexed(`${namespace}/${service}`);
+const byImplementation = (stores: Stores, namespace: string, service: string) => stores.exposedApis.indexed('implementation', `${namespace}/${service}`);
 
 /** The keys of the APIs holding a route whose path overlaps one of `paths` (equal, or a prefix one way or the other). */
 const rivalsOf = (view: StoreView, paths: readonly string[]): string[] => {
@@ -55,10 +55,7 @@ export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeO
       return rivalsOf(view, prefixes);
     }
     case 'components':
-      return stores.exposedApis
-        .list(ns)
-        .filter((a) => a.metadata.ownerReferences?.some((r) => r.kind === 'Component' && r.name === object.metadata.name))
-        .map(keyOf);
+      return stores.exposedApis.indexed('component', `${ns}/${object.metadata.name}`).map(keyOf);
     case 'pods': {
       const labels = [object.metadata.labels, previous?.metadata.labels];
       return stores.exposedApis
