@@ -4,6 +4,7 @@
 // namespace, with the operator stopped); with --noise, the operator once more on a fresh
 // control plane full of unrelated objects. Prints Markdown tables and writes the full
 // results as JSON.
+// The JSON is rewritten after every scenario, so an interrupted run keeps what it measured.
 // Exits 1 when a run failed or never converged, so the quick mode works as a smoke test.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -175,24 +176,8 @@ async function measure(result, o) {
   }
 }
 
-async function main() {
-  const o = options();
-  const results = [];
-  for (const n of o.sizes) {
-    for (const scenario of o.scenarios) {
-      const result = { scenario, apis: n };
-      try {
-        await measure(result, o);
-      } catch (err) {
-        result.error = err.message;
-      }
-      result.ratios = ratios(result, result.floor);
-      result.ratiosRouting = ratios(result, result.floorRouting);
-      results.push(result);
-      progress(`${scenario} × ${n}: ${result.error ? `failed: ${result.error}` : 'done'}`);
-    }
-  }
-  const failed = results.filter((r) => r.error || [r.operator, r.floor, r.floorRouting, r.noise?.operator, r.oneshot].some((x) => x && !x.converged));
+/** Writes what was measured so far: after every scenario, so an interrupted run keeps it. */
+function save(o, results) {
   const document = {
     startedAt: new Date(started).toISOString(),
     minutes: Number(((Date.now() - started) / 60_000).toFixed(1)),
@@ -204,8 +189,31 @@ async function main() {
   mkdirSync(o.out, { recursive: true });
   const file = join(o.out, `${document.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
+  return { file, minutes: document.minutes };
+}
+
+async function main() {
+  const o = options();
+  const results = [];
+  let saved;
+  for (const n of o.sizes) {
+    for (const scenario of o.scenarios) {
+      const result = { scenario, apis: n };
+      try {
+        await measure(result, o);
+      } catch (err) {
+        result.error = err.message;
+      }
+      result.ratios = ratios(result, result.floor);
+      result.ratiosRouting = ratios(result, result.floorRouting);
+      results.push(result);
+      saved = save(o, results);
+      progress(`${scenario} × ${n}: ${result.error ? `failed: ${result.error}` : 'done'}`);
+    }
+  }
+  const failed = results.filter((r) => r.error || [r.operator, r.floor, r.floorRouting, r.noise?.operator, r.oneshot].some((x) => x && !x.converged));
   console.log(render(results));
-  console.log(`results: ${file} (${document.minutes} min)`);
+  console.log(`results: ${saved.file} (${saved.minutes} min)`);
   if (failed.length) {
     console.error(`bench: ${failed.map((r) => `${r.scenario} × ${r.apis}`).join(', ')} failed or never converged`);
     process.exit(1);
