@@ -85,6 +85,8 @@ function settingsFrom(flags: SettingsFlags): Settings {
     publicHostname: flags['public-hostname'] || undefined,
     gateway: flags.gateway,
     scrapeInterval: flags['scrape-interval'],
+    // Environment only, as the Canvas's Kong and APISIX operators read them (docs/policies.md).
+    ...(env.timeouts ? { timeouts: env.timeouts } : {}),
   });
   if ('errors' in built) throw new UserError(built.errors.join('; '));
   return built.settings;

@@ -42,9 +42,12 @@ const crds: V1PolicyRule = {
     'virtualservices.networking.istio.io',
     'gateways.networking.istio.io',
     'servicemonitors.monitoring.coreos.com',
+    'envoyfilters.networking.istio.io',
   ],
   verbs: ['list', 'watch'],
 };
+/** The APIs' EnvoyFilters sit in the gateway workload's namespace, known only at run time: cluster-wide, ours listed by label. */
+const envoyFilters: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] };
 const lease: V1PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
@@ -83,6 +86,7 @@ describe('buildManifests with -A', () => {
       ...servedRules,
       { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
       crds,
+      envoyFilters,
     ]);
   });
 
@@ -141,7 +145,7 @@ describe('buildManifests with plain namespace names', () => {
 
   it('writes only through Roles: one in each namespace served, the Gateway\'s and the Lease\'s; reads what spans the cluster', () => {
     const literal = buildManifests({ ...options, served: ['comps-b', 'comps-a', 'comps-b'], gateway: 'istio-ingress/component-gateway' });
-    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds]);
+    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds, envoyFilters]);
     expect(find<V1ClusterRoleBinding>('ClusterRoleBinding', literal).roleRef.kind).toBe('ClusterRole');
     expect(rolesOf(literal)).toEqual({
       canvas: lease,
@@ -172,7 +176,7 @@ describe('buildManifests with plain namespace names', () => {
 
   it('reads a Gateway given by bare name in every namespace, by that name only (Istio resolves it in each route\'s namespace)', () => {
     const bare = buildManifests({ ...options, served: ['comps-a'], gateway: 'component-gateway' });
-    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds]);
+    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds, envoyFilters]);
     expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules });
   });
 });
@@ -184,6 +188,7 @@ describe('buildManifests with globs', () => {
       ...servedRules,
       { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
       crds,
+      envoyFilters,
       { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
     ]);
     expect(find<V1Role>('Role', globs).rules).toEqual(lease);

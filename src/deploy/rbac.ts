@@ -36,6 +36,15 @@ export const CLUSTER_READ_RULES: V1PolicyRule[] = [
   { apiGroups: [''], resources: ['services'], verbs: READ },
 ];
 
+/**
+ * The APIs' EnvoyFilters (rate limits, MCP stream timeouts), whatever the scope: they live in
+ * the gateway workload's namespace, found at run time from the gateway Service, so no Role
+ * can be placed for them in advance. Listed and watched by our label only; no get is needed.
+ */
+export const POLICY_RULES: V1PolicyRule[] = [
+  { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },
+];
+
 /** Every Istio Gateway: routes through other gateways are judged by what those serve. */
 export const GATEWAY_RULE: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: READ };
 
@@ -51,7 +60,7 @@ export const CRD_RULES: V1PolicyRule[] = [
 export const NAMESPACE_RULES: V1PolicyRule[] = [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] }];
 
 /** Everything, cluster-wide: the ClusterRole of -A (globs add NAMESPACE_RULES). */
-export const CLUSTER_RULES: V1PolicyRule[] = [...SCOPE_RULES, GATEWAY_RULE, ...CRD_RULES];
+export const CLUSTER_RULES: V1PolicyRule[] = [...SCOPE_RULES, GATEWAY_RULE, ...CRD_RULES, ...POLICY_RULES];
 
 /** In the operator's namespace only, for the Lease of that name. resourceNames cannot restrict create, so that rule stands apart. */
 export const leaseRules = (leaseName: string): V1PolicyRule[] => [
@@ -80,7 +89,7 @@ export function rbacFor(served: Served, gateway: string, operatorNamespace: stri
   let clusterRules = served === 'all' ? CLUSTER_RULES : [...CLUSTER_RULES, ...NAMESPACE_RULES];
   if (literal) {
     const { namespace, name } = parseGatewaySetting(gateway, '');
-    clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES];
+    clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES, ...POLICY_RULES];
     for (const ns of literal) grant(ns, SCOPE_RULES);
     if (namespace) grant(namespace, gatewayRules(name));
   }

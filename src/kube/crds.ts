@@ -11,6 +11,7 @@ export const CRD_NAMES = {
   virtualServices: 'virtualservices.networking.istio.io',
   gateways: 'gateways.networking.istio.io',
   serviceMonitors: 'servicemonitors.monitoring.coreos.com',
+  envoyFilters: 'envoyfilters.networking.istio.io',
 } as const;
 
 export interface Crd extends KubeObject {
@@ -45,5 +46,6 @@ export function capabilitiesFromCrds(crds: readonly Crd[]): CrdCapabilities {
     serviceMonitorServed: served(byName(CRD_NAMES.serviceMonitors)).has('v1'),
     componentServed: component !== undefined,
     componentStatusSubresource: component?.status ?? false,
+    envoyFilterServed: served(byName(CRD_NAMES.envoyFilters)).has('v1alpha3'),
   };
 }

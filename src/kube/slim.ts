@@ -67,4 +67,5 @@ export const SLIM: Record<StoreName, Slim> = {
   serviceMonitors: withoutManagedFields,
   components: withoutManagedFields,
   gateways: withoutManagedFields,
+  envoyFilters: withoutManagedFields,
 };

@@ -1,7 +1,7 @@
 // The ClusterView the engine reads, answered from stores. Derived data that is costly
 // to compute (the gateway Service, the route table) is cached until a store changes.
 import type { ClusterView, EndpointSlice, ExposedAPI, KubeObject, Pod, Route, Service, Settings } from '../reconcile/types.js';
-import { parseGatewaySetting, pickGatewayService, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, controlledByAnExposedAPI, withServing } from '../reconcile/index.js';
+import { OWNER_ANNOTATION, parseGatewaySetting, pickGatewayService, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, controlledByAnExposedAPI, withServing } from '../reconcile/index.js';
 import type { Discovered } from './discovery.js';
 import { Store } from './store.js';
 
@@ -14,6 +14,7 @@ export interface Stores {
   serviceMonitors: Store<KubeObject>;
   components: Store<KubeObject>;
   gateways: Store<KubeObject>;
+  envoyFilters: Store<KubeObject>;
 }
 
 /** One of the Stores, by its key ('services', 'exposedApis', ...): a cached collection, not a Kubernetes kind. */
@@ -29,6 +30,7 @@ const STORE_OF_KIND: Record<string, StoreName> = {
   ServiceMonitor: 'serviceMonitors',
   Component: 'components',
   Gateway: 'gateways',
+  EnvoyFilter: 'envoyFilters',
 };
 
 export function storeNameOf(kind: string): StoreName {
@@ -59,6 +61,8 @@ export function newStores(): Stores {
     serviceMonitors: new Store(),
     components: new Store(),
     gateways: new Store(),
+    // Indexed by the owning API's namespace/name: the filters live in the gateway's namespace.
+    envoyFilters: new Store((f) => f.metadata.annotations?.[OWNER_ANNOTATION]),
   };
 }
 
@@ -155,5 +159,13 @@ export class StoreView implements ClusterView {
 
   gateway(namespace: string, name: string): KubeObject | undefined {
     return this.stores.gateways.get(namespace, name);
+  }
+
+  envoyFiltersOf(namespace: string, name: string): KubeObject[] {
+    return this.stores.envoyFilters.indexed(`${namespace}/${name}`);
+  }
+
+  envoyFilter(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.envoyFilters.get(namespace, name);
   }
 }

@@ -15,6 +15,8 @@ export interface RawSettings {
   gateway: string;
   logLevel: string;
   scrapeInterval: string;
+  /** API_CONNECT_TIMEOUT, API_READ_TIMEOUT, API_WRITE_TIMEOUT as given (milliseconds, as the Canvas's Kong and APISIX operators read them). */
+  timeouts?: { connect?: string; read?: string; write?: string };
 }
 
 export const DEFAULTS = {
@@ -36,6 +38,12 @@ export function settingsFromEnv(env: Record<string, string | undefined>): RawSet
     return value ? value : undefined;
   };
   const publicHostname = get('APIOPERATORISTIO_PUBLICHOSTNAME');
+  const timeouts = Object.fromEntries(
+    (['connect', 'read', 'write'] as const).flatMap((k) => {
+      const v = get(`API_${k.toUpperCase()}_TIMEOUT`);
+      return v === undefined ? [] : [[k, v]];
+    }),
+  );
   return {
     namespaces: env.COMPONENT_NAMESPACE !== undefined ? [env.COMPONENT_NAMESPACE] : [...DEFAULTS.namespaces],
     metricsMode: get('OPENMETRICS_IMPLEMENTATION') ?? DEFAULTS.metricsMode,
@@ -43,7 +51,13 @@ export function settingsFromEnv(env: Record<string, string | undefined>): RawSet
     gateway: get('APIOPERATORISTIO_COMPONENTGATEWAY') ?? DEFAULTS.gateway,
     logLevel: get('LOGGING') ?? DEFAULTS.logLevel,
     scrapeInterval: DEFAULTS.scrapeInterval,
+    ...(Object.keys(timeouts).length > 0 ? { timeouts } : {}),
   };
+}
+
+/** A timeout variable: whole milliseconds, 0 or more. */
+export function timeoutError(variable: string, value: string): string | undefined {
+  return /^[0-9]{1,10}$/.test(value) ? undefined : `${variable} "${value}": must be a whole number of milliseconds, such as 60000`;
 }
 
 export function metricsModeError(value: string): string | undefined {
@@ -83,6 +97,7 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     raw.publicHostname === undefined ? undefined : publicHostnameError(raw.publicHostname),
     gatewayError(raw.gateway),
     scrapeIntervalError(raw.scrapeInterval),
+    ...Object.entries(raw.timeouts ?? {}).map(([k, v]) => (v === undefined ? undefined : timeoutError(`API_${k.toUpperCase()}_TIMEOUT`, v))),
   ].filter((e): e is string => e !== undefined);
   if (errors.length > 0) return { errors };
   const settings: Settings = {
@@ -91,5 +106,13 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     scrapeInterval: raw.scrapeInterval,
   };
   if (raw.publicHostname !== undefined) settings.publicHostname = raw.publicHostname;
+  const t = raw.timeouts;
+  if (t && Object.values(t).some((v) => v !== undefined)) {
+    settings.timeouts = {
+      ...(t.connect !== undefined ? { connectMs: Number(t.connect) } : {}),
+      ...(t.read !== undefined ? { readMs: Number(t.read) } : {}),
+      ...(t.write !== undefined ? { writeMs: Number(t.write) } : {}),
+    };
+  }
   return { settings };
 }

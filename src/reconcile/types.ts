@@ -115,6 +115,8 @@ export interface Settings {
   gateway: string;
   /** Scrape interval for ServiceMonitors. */
   scrapeInterval: string;
+  /** The Canvas's API_CONNECT_TIMEOUT, API_READ_TIMEOUT and API_WRITE_TIMEOUT (milliseconds), when set; see docs/policies.md. */
+  timeouts?: { connectMs?: number; readMs?: number; writeMs?: number };
 }
 
 /** What the API server offers, found once by discovery. */
@@ -125,6 +127,8 @@ export interface Capabilities {
   exposedApiStatusSubresource: boolean;
   /** Set when Istio Gateways may not be read (RBAC): routes go to the configured Gateway unverified. */
   gatewayUnverified?: boolean;
+  /** Whether EnvoyFilters (networking.istio.io/v1alpha3) are served: rate limits and MCP stream timeouts need them. */
+  envoyFilterServed?: boolean;
 }
 
 /**
@@ -148,11 +152,15 @@ export interface ClusterView {
   gateway(namespace: string, name: string): KubeObject | undefined;
   /** Every route on any gateway, from all ExposedAPIs and unmanaged VirtualServices in scope. */
   routes(): Route[];
+  /** The EnvoyFilters written for the API namespace/name (found by their owner annotation), in any namespace. */
+  envoyFiltersOf(namespace: string, name: string): KubeObject[];
+  /** An EnvoyFilter by its own namespace and name. */
+  envoyFilter(namespace: string, name: string): KubeObject | undefined;
 }
 
 /** One write the engine wants made. Executors perform these; the engine never does. */
 export type Action =
-  /** Server-side apply (our field manager, force) of a VirtualService or ServiceMonitor. */
+  /** Server-side apply (our field manager, force) of a child: VirtualService, ServiceMonitor or EnvoyFilter. */
   | { type: 'apply'; object: KubeObject; change: 'create' | 'update' }
   /** Delete a child we own that is no longer wanted. */
   | { type: 'delete'; apiVersion: string; kind: string; namespace: string; name: string }

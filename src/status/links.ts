@@ -1,7 +1,8 @@
 // The links of the "why is my API not ready?" chain, each judged from the cluster view,
 // the engine's result on it and (for pods) a targeted read. Pure.
-import { componentEntryState, gatewayAddress, isMetricsApi, plannedChild, podsToAnnotate, statusDiffers, type ApiSpec } from '../reconcile/index.js';
+import { componentEntryState, ENVOY_FILTER_KIND, gatewayAddress, isMetricsApi, plannedChild, podsToAnnotate, statusDiffers, type ApiSpec } from '../reconcile/index.js';
 import type { ClusterView, Condition, EndpointSlice, Plan, Settings } from '../reconcile/types.js';
+import type { PolicyFeature } from '../reconcile/index.js';
 
 export type Mark = 'ok' | 'broken' | 'skipped';
 
@@ -106,4 +107,24 @@ export function componentLink(view: ClusterView, result: Plan, parent: string | 
 export function statusLink(result: Plan): Link {
   if (statusDiffers(result)) return broken('status', 'the status differs from the desired state (no operator has caught up)');
   return ok('status', 'the status is up to date');
+}
+
+/** Features nothing standard enforces: said (skipped, not broken), since no operator could fix them. */
+const BY_DESIGN = new Set(['quota', 'OASValidation', 'template', 'apiKeyVerification', 'rateLimit.identifier', 'API_CONNECT_TIMEOUT', 'API_WRITE_TIMEOUT']);
+
+/**
+ * One `policy` link per requested feature (policies.ts): enforced (and by what), not
+ * enforceable (skipped, with why), or blocked (broken); then the EnvoyFilter against the plan.
+ */
+export function policyLinks(features: readonly PolicyFeature[], result: Plan): Link[] {
+  if (features.length === 0) return [skipped('policy', 'none requested (rateLimit, apiKeyVerification, quota, OASValidation, template, CORS, apiType mcp)')];
+  const links = features.map((f) => {
+    const fact = `${f.feature}: ${f.enforced ? 'enforced' : 'not enforced'}: ${f.detail}`;
+    return f.enforced ? ok('policy', fact) : BY_DESIGN.has(f.feature) ? skipped('policy', fact) : broken('policy', fact);
+  });
+  const planned = plannedChild(result.actions, ENVOY_FILTER_KIND);
+  if (planned === 'missing') links.push(broken('policy', 'the EnvoyFilter does not exist yet (no operator has reconciled this API)'));
+  if (planned === 'differs') links.push(broken('policy', 'the EnvoyFilter differs from the desired state'));
+  if (planned === 'unwanted') links.push(broken('policy', 'an EnvoyFilter of this API is no longer wanted and not yet deleted'));
+  return links;
 }

@@ -17,7 +17,7 @@ export interface Details {
   children: ChildLine[];
 }
 
-type Kind = 'VirtualService' | 'ServiceMonitor';
+type Kind = 'VirtualService' | 'ServiceMonitor' | 'EnvoyFilter';
 
 function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[], live: unknown): ChildLine | undefined {
   const what = `${kind} ${ns}/${name}`;
@@ -39,6 +39,18 @@ export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Setting
     view.capabilities.virtualServiceApiVersion ? childOf('VirtualService', ns, name, actions, view.virtualService(ns, name)) : undefined,
     view.capabilities.serviceMonitorServed ? childOf('ServiceMonitor', ns, name, actions, view.serviceMonitor(ns, name)) : undefined,
   ].filter((c): c is ChildLine => c !== undefined);
+  // EnvoyFilters live in the gateway's namespace: each one of the API's, as it stands, and any the plan would create.
+  if (view.capabilities.envoyFilterServed) {
+    const planned = actions.flatMap((a) => (a.type === 'apply' && a.object.kind === 'EnvoyFilter' ? [a.object] : []));
+    const live = view.envoyFiltersOf(ns, name);
+    const where = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
+    for (const o of planned) children.push({ what: `EnvoyFilter ${where(o)}`, state: live.some((l) => where(l) === where(o)) ? 'differs' : 'missing' });
+    for (const o of live) {
+      if (planned.some((p) => where(p) === where(o))) continue;
+      const unwanted = actions.some((a) => a.type === 'delete' && a.kind === 'EnvoyFilter' && a.namespace === o.metadata.namespace && a.name === o.metadata.name);
+      children.push({ what: `EnvoyFilter ${where(o)}`, state: unwanted ? 'unwanted' : 'matches' });
+    }
+  }
   const pods = podsToAnnotate(actions);
   if (pods > 0) children.push({ what: `metrics annotations on ${pods} pod${pods === 1 ? '' : 's'}`, state: 'differs' });
   const component = componentLine(api, result);
