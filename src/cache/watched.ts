@@ -6,7 +6,7 @@
 import type { Discovered } from '../kube/discovery.js';
 import { COMPONENT, ENDPOINT_SLICE, ENVOY_FILTER, EXPOSED_API, gatewayResource, POD, Resource, SERVICE, SERVICE_MONITOR, collectionPath, virtualServiceResource } from '../kube/resources.js';
 import type { StoreName } from '../kube/view.js';
-import { MANAGED_BY, MANAGED_BY_LABEL, parseGatewaySetting } from '../reconcile/index.js';
+import { parseGatewaySetting } from '../reconcile/index.js';
 import type { Query } from '../runtime/informer.js';
 
 /** Stores the operator can work without: a forbidden Gateway LIST means routing to the configured name unverified. */
@@ -77,8 +77,9 @@ export function watches(w: WatchInputs): Watch[] {
   if (caps.serviceMonitorServed) perNamespace('serviceMonitors', SERVICE_MONITOR);
   if (caps.componentServed) perNamespace('components', COMPONENT);
   if (w.pods) perNamespace('pods', POD);
-  // Ours only, cluster-wide: they sit in the gateway workload's namespace, which the scope need not include.
-  if (caps.envoyFilterServed) list.push({ store: 'envoyFilters', resource: ENVOY_FILTER, query: { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` }, owns: everywhere });
+  // Cluster-wide: they sit in the gateway workload's namespace, which the scope need not include. All of
+  // them (a cluster has few), so one someone else made at our name is seen and never overwritten.
+  if (caps.envoyFilterServed) list.push({ store: 'envoyFilters', resource: ENVOY_FILTER, owns: everywhere });
   return list;
 }
 

@@ -39,7 +39,8 @@ export const CLUSTER_READ_RULES: V1PolicyRule[] = [
 /**
  * The APIs' EnvoyFilters (rate limits, MCP stream timeouts), whatever the scope: they live in
  * the gateway workload's namespace, found at run time from the gateway Service, so no Role
- * can be placed for them in advance. Listed and watched by our label only; no get is needed.
+ * can be placed for them in advance. Listed and watched (all of them, so one at our name made by
+ * someone else is seen and left alone); no get is needed.
  */
 export const POLICY_RULES: V1PolicyRule[] = [
   { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },

@@ -2,7 +2,7 @@
 // scope names plain namespaces), whatever the number of APIs: never a GET per API. Reads
 // what the cluster cache watches (cache/watched.ts), slimmed the same way (slim.ts).
 import type { ExposedAPI, KubeObject, Settings } from '../reconcile/types.js';
-import { FINALIZER, gatewayServiceLabels, MANAGED_BY, MANAGED_BY_LABEL, parseGatewaySetting } from '../reconcile/index.js';
+import { FINALIZER, gatewayServiceLabels, parseGatewaySetting } from '../reconcile/index.js';
 import { ApiError, KubeClient } from './client.js';
 import type { ClusterContext, Scope } from './context.js';
 import { discover, type Discovered } from './discovery.js';
@@ -100,8 +100,8 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
   // Listed in every metrics mode: ServiceMonitors left from the ServiceMonitor mode are pruned.
   if (caps.serviceMonitorServed) tasks.push(fill('serviceMonitors', SERVICE_MONITOR, inScope, { filter: true }));
   if (caps.componentServed) tasks.push(fill('components', COMPONENT, inScope, { filter: true }));
-  // Ours only, cluster-wide: they live in the gateway workload's namespace, wherever that is.
-  if (caps.envoyFilterServed) tasks.push(fill('envoyFilters', ENVOY_FILTER, [undefined], { query: { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` } }));
+  // Cluster-wide, as the cache watches them (cache/watched.ts): they live in the gateway workload's namespace.
+  if (caps.envoyFilterServed) tasks.push(fill('envoyFilters', ENVOY_FILTER, [undefined]));
   await Promise.all(tasks);
   // Pods matter in the annotation modes, and wherever an API still holds the finalizer
   // for annotations it put on pods earlier (so they can be removed).
