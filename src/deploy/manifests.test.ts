@@ -48,6 +48,9 @@ const crds: V1PolicyRule = {
 };
 /** The APIs' EnvoyFilters sit in the gateway workload's namespace, known only at run time: cluster-wide, ours listed by label. */
 const envoyFilters: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] };
+/** With plain names: read cluster-wide, written by a Role in the gateway workload's namespace. */
+const envoyFilterReads: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch'] };
+const envoyFilterWrites: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['create', 'patch', 'delete'] };
 const lease: V1PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
@@ -145,13 +148,13 @@ describe('buildManifests with plain namespace names', () => {
 
   it('writes only through Roles: one in each namespace served, the Gateway\'s and the Lease\'s; reads what spans the cluster', () => {
     const literal = buildManifests({ ...options, served: ['comps-b', 'comps-a', 'comps-b'], gateway: 'istio-ingress/component-gateway' });
-    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds, envoyFilters]);
+    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds, envoyFilterReads]);
     expect(find<V1ClusterRoleBinding>('ClusterRoleBinding', literal).roleRef.kind).toBe('ClusterRole');
     expect(rolesOf(literal)).toEqual({
       canvas: lease,
       'comps-a': servedRules,
       'comps-b': servedRules,
-      'istio-ingress': [theGateway],
+      'istio-ingress': [theGateway, envoyFilterWrites],
     });
     expect(literal.map((o) => `${o.kind} ${o.metadata!.namespace ?? ''}`)).toEqual([
       'ServiceAccount canvas',
@@ -171,13 +174,19 @@ describe('buildManifests with plain namespace names', () => {
 
   it('puts everything one namespace needs in one Role', () => {
     const together = buildManifests({ ...options, served: ['canvas'], gateway: 'canvas/component-gateway' });
-    expect(rolesOf(together)).toEqual({ canvas: [...lease, ...servedRules, theGateway] });
+    expect(rolesOf(together)).toEqual({ canvas: [...lease, ...servedRules, theGateway, envoyFilterWrites] });
   });
 
   it('reads a Gateway given by bare name in every namespace, by that name only (Istio resolves it in each route\'s namespace)', () => {
     const bare = buildManifests({ ...options, served: ['comps-a'], gateway: 'component-gateway' });
-    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds, envoyFilters]);
-    expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules });
+    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds, envoyFilterReads]);
+    expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules, 'istio-system': [envoyFilterWrites] });
+  });
+
+  it('writes EnvoyFilters where the gateway workload is said to run', () => {
+    const canvas = buildManifests({ ...options, served: ['components'], gateway: 'components/component-gateway', gatewayWorkloadNamespace: 'istio-ingress' });
+    expect(rolesOf(canvas)).toEqual({ canvas: lease, components: [...servedRules, theGateway], 'istio-ingress': [envoyFilterWrites] });
+    expect(manifestOptionErrors({ ...options, served: ['components'], gatewayWorkloadNamespace: 'Istio' })).toEqual([expect.stringContaining('gateway workload namespace "Istio" is not a valid name')]);
   });
 });
 

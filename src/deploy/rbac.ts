@@ -37,14 +37,24 @@ export const CLUSTER_READ_RULES: V1PolicyRule[] = [
 ];
 
 /**
- * The APIs' EnvoyFilters (rate limits, MCP stream timeouts), whatever the scope: they live in
- * the gateway workload's namespace, found at run time from the gateway Service, so no Role
- * can be placed for them in advance. Listed and watched (all of them, so one at our name made by
- * someone else is seen and left alone); no get is needed.
+ * The APIs' EnvoyFilters (rate limits, MCP stream timeouts) live in the gateway workload's
+ * namespace, found at run time from the gateway Service. Read cluster-wide (all of them, so one
+ * someone else made at our name is seen and left alone; no get is needed); written, with plain
+ * namespace names, by a Role in the namespace the gateway workload is said to run in.
  */
-export const POLICY_RULES: V1PolicyRule[] = [
-  { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },
-];
+export const POLICY_READ_RULES: V1PolicyRule[] = [{ apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch'] }];
+export const POLICY_WRITE_RULES: V1PolicyRule[] = [{ apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['create', 'patch', 'delete'] }];
+/** Both, in one rule: the ClusterRole of -A and globs. */
+export const POLICY_RULES: V1PolicyRule[] = [{ ...POLICY_READ_RULES[0], verbs: [...POLICY_READ_RULES[0].verbs!, ...POLICY_WRITE_RULES[0].verbs!] }];
+
+/**
+ * Where the gateway workload (the ingress pods the Gateway selects) is taken to run when not
+ * said: the Gateway's own namespace when the setting names one, else Istio's default.
+ */
+export function defaultWorkloadNamespace(gateway: string): string {
+  const { namespace } = parseGatewaySetting(gateway, '');
+  return namespace || 'istio-system';
+}
 
 /** Every Istio Gateway: routes through other gateways are judged by what those serve. */
 export const GATEWAY_RULE: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: READ };
@@ -80,19 +90,20 @@ export interface Rbac {
 
 /**
  * The RBAC for serving `served` through `gateway` (name or namespace/name), with the Lease
- * `leaseName` in `operatorNamespace`. A bare gateway name resolves in each VirtualService's own
+ * `leaseName` in `operatorNamespace`, writing EnvoyFilters in `workloadNamespace`. A bare gateway name resolves in each VirtualService's own
  * namespace (as Istio resolves it), so the Gateway of that name is read in every namespace.
  */
-export function rbacFor(served: Served, gateway: string, operatorNamespace: string, leaseName: string): Rbac {
+export function rbacFor(served: Served, gateway: string, operatorNamespace: string, leaseName: string, workloadNamespace = defaultWorkloadNamespace(gateway)): Rbac {
   const literal = served === 'all' ? undefined : literalNamespaces(served);
   const roles = new Map<string, V1PolicyRule[]>([[operatorNamespace, leaseRules(leaseName)]]);
   const grant = (namespace: string, rules: V1PolicyRule[]) => roles.set(namespace, [...(roles.get(namespace) ?? []), ...rules]);
   let clusterRules = served === 'all' ? CLUSTER_RULES : [...CLUSTER_RULES, ...NAMESPACE_RULES];
   if (literal) {
     const { namespace, name } = parseGatewaySetting(gateway, '');
-    clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES, ...POLICY_RULES];
+    clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES, ...POLICY_READ_RULES];
     for (const ns of literal) grant(ns, SCOPE_RULES);
     if (namespace) grant(namespace, gatewayRules(name));
+    grant(workloadNamespace, POLICY_WRITE_RULES);
   }
   return { clusterRules, roles: [...roles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
 }

@@ -55,7 +55,8 @@ async function applyManifests(options: ManifestOptions): Promise<string> {
 /**
  * A Canvas in `ns` (a Component with an API and a metrics API) served by `watch` and then
  * `reconcile` with these scope flags and kubeconfig: routing, status, ServiceMonitor, Component
- * roll-up, readiness, Events, leader election, pod annotations and their clean-up, nothing forbidden.
+ * roll-up, readiness, Events, leader election, pod annotations and their clean-up, a rate limit's
+ * EnvoyFilter at the gateway and its deletion with its API, nothing forbidden.
  */
 async function convergesACanvas(ns: string, scope: string[], gateway: string, leaseNamespace: string, kubeconfig: string): Promise<void> {
   await createService(client, ns, { name: 'impl' });
@@ -65,6 +66,9 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   const owner = { ownerReferences: [{ apiVersion: 'oda.tmforum.org/v1', kind: 'Component', name: 'comp', uid: component.metadata.uid }] };
   const api = await createApi(client, ns, 'api', {}, owner);
   await createApi(client, ns, 'metrics', { apiType: 'prometheus', path: `/${ns}/metrics` }, owner);
+  // A rate limit: its EnvoyFilter goes to the gateway workload's namespace (here the Gateway's, the default).
+  await createApi(client, ns, 'limited', { rateLimit: { enabled: true, limit: '5' } });
+  const filter = `/apis/networking.istio.io/v1alpha3/namespaces/${gateway.split('/')[0]}/envoyfilters/oda-api-${ns}-limited`;
   await client.request('PATCH', `${components(ns)}/comp`, {
     contentType: 'application/merge-patch+json',
     body: { status: { coreAPIs: [{ name: 'api', uid: api.metadata.uid }] } },
@@ -87,6 +91,7 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
     return !!a.status?.apiStatus?.url && !!m.status?.apiStatus?.url;
   });
   await expect(client.get(`${serviceMonitors(ns)}/metrics`)).resolves.toBeDefined();
+  await waitFor('the rate limit written at the gateway', () => client.get(filter).catch(() => undefined));
   const pod = await createPod(client, ns, { app: 'impl' });
   await setPodReady(client, ns, pod, true);
   await waitFor('ready rolled up into the Component', async () => {
@@ -110,10 +115,14 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   expect((await annotations())?.['prometheus.io/scrape']).toBe('true');
   await expect(client.get(`${serviceMonitors(ns)}/metrics`)).rejects.toMatchObject({ status: 404 });
   await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/metrics`);
+  await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/limited`);
   const cleanup = await kubectlOdaApi(reconcile, { KUBECONFIG: kubeconfig });
   expect({ code: cleanup.code, stderr: cleanup.stderr }).toEqual({ code: 0, stderr: '' });
   expect((await annotations())?.['prometheus.io/scrape']).toBeUndefined();
   await expect(getApi(client, ns, 'metrics')).rejects.toMatchObject({ status: 404 });
+  // The rate-limited API's filter, deleted before its finalizer lets it go.
+  await expect(client.get(filter)).rejects.toMatchObject({ status: 404 });
+  await waitFor('the rate-limited API gone', () => getApi(client, ns, 'limited').then(() => false, () => true));
 }
 
 test('with a glob, the operator does everything with exactly the ClusterRole and Role of `manifests`', async () => {
