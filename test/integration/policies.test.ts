@@ -2,11 +2,8 @@
 // rate limit or an MCP API gets at the ingress gateway (in the gateway's namespace, not the
 // API's), created, changed, drifted and repaired, turned off (pruned), adopted, refused,
 // deleted with its API through the finalizer; invalid limits reported without touching the
-// route; `diff`, `status NAME` and the watch mode. The filters' typed configs are written out
-// for the Go check against Envoy's own API (test/envoyconfig, run by envoyconfig.test.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// route; `diff`, `status NAME` and the watch mode. The Envoy configuration inside the filters
+// is checked against Envoy's own API by envoyconfig.test.ts.
 import type { KubeClient } from '../../src/kube/client.js';
 import { runOnce, type RunReport } from '../../src/oneshot/run.js';
 import type { ExposedAPI, KubeObject, Settings } from '../../src/reconcile/types.js';
@@ -14,10 +11,6 @@ import { POLICY_FINALIZER } from '../../src/reconcile/constants.js';
 import { adminClient, createNamespace, createService, deleteNamespace, kubeconfigPath, waitFor } from '../support/cluster.js';
 import { condition, createApi, createGateway, exposedApis, getApi, getVs, kubectlOdaApi } from '../support/canvas.js';
 import { startWatch, type OperatorProcess } from '../support/operator.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Where the generated filters go for the Go check (envoyconfig.test.ts reads this folder). */
-export const FILTERS_OUT = join(root, 'test', 'envoyconfig', 'testdata', 'generated');
 
 let client: KubeClient;
 let ns: string;
@@ -77,8 +70,6 @@ test('a rate limit: an EnvoyFilter in the gateway namespace on this route only, 
     typed_per_filter_config: { [`oda-api.ratelimit.${ns}.limited`]: { token_bucket: { max_tokens: 10, tokens_per_fill: 10, fill_interval: '60s' } } },
   });
   expect(condition(api, 'PoliciesEnforced')).toMatchObject({ status: 'True', reason: 'AllEnforced', message: expect.stringContaining('the limit holds per gateway replica') });
-  mkdirSync(FILTERS_OUT, { recursive: true });
-  writeFileSync(join(FILTERS_OUT, 'ratelimit.json'), JSON.stringify(filter.spec));
 
   // Nothing to write when nothing changed.
   const quiet = adminClient();
@@ -141,8 +132,6 @@ test('an MCP API: no stream idle timeout on its route, no request timeout; diff 
   expect(filter.spec.configPatches.map((p) => p.applyTo)).toEqual(['HTTP_ROUTE']);
   expect(filter.spec.configPatches[0].patch.value).toEqual({ route: { idle_timeout: '0s' } });
   expect(((await getVs(client, ns, 'tools')).spec.http as Record<string, unknown>[])[0].timeout).toBeUndefined();
-  mkdirSync(FILTERS_OUT, { recursive: true });
-  writeFileSync(join(FILTERS_OUT, 'mcp.json'), JSON.stringify(filter.spec));
 
   const status = await kubectlOdaApi(['status', '-n', ns, '--gateway', settings.gateway, 'tools']);
   expect(status.stdout).toMatch(/policy +apiType mcp: enforced: long-lived streams are not cut/);
