@@ -9,8 +9,11 @@ import type { StoreName } from '../kube/view.js';
 import { parseGatewaySetting } from '../reconcile/index.js';
 import type { Query } from '../runtime/informer.js';
 
-/** Stores the operator can work without: a forbidden Gateway LIST means routing to the configured name unverified. */
-export const OPTIONAL: ReadonlySet<StoreName> = new Set(['gateways']);
+/**
+ * Stores the operator can work without: a forbidden Gateway LIST means routing to the configured
+ * name unverified; forbidden EnvoyFilters fail only the APIs that need one (as under the Canvas chart's ClusterRole).
+ */
+export const OPTIONAL: ReadonlySet<StoreName> = new Set(['gateways', 'envoyFilters']);
 
 /** One LIST+WATCH: a kind, where (a namespace, or cluster-wide) and which objects. */
 export interface Watch {

@@ -128,7 +128,9 @@ export async function loadView({ client, settings, scope }: ClusterContext): Pro
   const { stores, unreadable } = await loadStores(client, caps, settings, scope);
   // Gateways are optional knowledge: unreadable, routes go to the configured name unverified.
   const gatewayUnverified = unreadable.has(GATEWAYS) || undefined;
-  return { view: new StoreView(stores, { ...caps, gatewayUnverified }, settings), unreadable };
+  // Unreadable EnvoyFilters fail only the APIs that need one (plan-policies.ts).
+  const envoyFiltersUnreadable = unreadable.has(ENVOY_FILTER.plural) || undefined;
+  return { view: new StoreView(stores, { ...caps, gatewayUnverified, envoyFiltersUnreadable }, settings), unreadable };
 }
 
 const GATEWAYS = 'gateways';

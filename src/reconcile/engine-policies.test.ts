@@ -124,6 +124,15 @@ describe('reconcile: rate limit', () => {
     expect(plan(other).outcome).toBe('created');
   });
 
+  it('writes nothing when EnvoyFilters may not be read (one of someone else\'s could be there), failing only this API', () => {
+    const c = cluster({ rateLimit: { enabled: true, limit: '5' } });
+    c.capabilities = { ...c.capabilities, envoyFiltersUnreadable: true };
+    const result = plan(c);
+    expect(result.outcome).toBe('error');
+    expect(ofType(result.actions, 'apply').map((a) => a.object.kind)).toEqual(['VirtualService']);
+    expect(condition(result, 'PoliciesEnforced')).toMatchObject({ reason: 'EnvoyFiltersForbidden' });
+  });
+
   it('deletes the filter before letting the API go', async () => {
     const c = cluster({ rateLimit: { enabled: true, limit: '5' } });
     await c.converge(PRD);

@@ -93,7 +93,14 @@ export function planPolicies(api: ExposedAPI, spec: ApiSpec, view: ClusterView, 
   const place = placement(view, settings);
   const blocker: Blocker | undefined = !view.capabilities.envoyFilterServed
     ? { reason: 'EnvoyFilterCRDMissing', message: 'no EnvoyFilter CRD (networking.istio.io/v1alpha3) is served by this cluster; install Istio', problem: 'error' }
-    : !routed
+    : view.capabilities.envoyFiltersUnreadable
+      ? {
+          reason: 'EnvoyFiltersForbidden',
+          message: 'EnvoyFilters may not be listed, so one could not be written without risking someone else\'s; grant list and watch on envoyfilters (docs/rbac.md)',
+          problem: 'error',
+          keep: true,
+        }
+      : !routed
       ? { reason: 'NotRouted', message: 'the API is not routed, so there is no route to configure' }
       : 'reason' in place
         ? place

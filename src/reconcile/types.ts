@@ -129,6 +129,8 @@ export interface Capabilities {
   gatewayUnverified?: boolean;
   /** Whether EnvoyFilters (networking.istio.io/v1alpha3) are served: rate limits and MCP stream timeouts need them. */
   envoyFilterServed?: boolean;
+  /** Set when EnvoyFilters may not be listed (RBAC, e.g. under the Canvas chart's ClusterRole): none is written, as one of someone else's could not be seen. */
+  envoyFiltersUnreadable?: boolean;
 }
 
 /**

@@ -70,3 +70,33 @@ test('no permission to write EnvoyFilters fails only the APIs that need one, nam
     await deleteNamespace(client, ns);
   }
 });
+
+test('EnvoyFilters not readable at all (the Canvas chart\'s ClusterRole): nothing is written, only the APIs that need one fail', async () => {
+  const client = adminClient();
+  const ns = await createNamespace(client);
+  try {
+    const settings = await createGateway(client, ns, { ip: '192.0.2.4' });
+    await createService(client, ns, { name: 'impl' });
+    await createApi(client, ns, 'plain');
+    await createApi(client, ns, 'limited', { rateLimit: { enabled: true, limit: '5' } });
+    const kubeconfig = await serviceAccountWithRules(client, ns, [
+      { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'patch'] },
+      { apiGroups: ['networking.istio.io'], resources: ['virtualservices', 'gateways'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
+      { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['services', 'pods'], verbs: ['get', 'list'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ]);
+    const r = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', settings.gateway, '-o', 'json'], { KUBECONFIG: kubeconfig });
+    expect(r.code).toBe(1);
+    const items = JSON.parse(r.stdout).items as Item[];
+    expect(items.find((i) => i.name === 'plain')).toMatchObject({ outcome: 'created' });
+    const limited = items.find((i) => i.name === 'limited')!;
+    expect(limited).toMatchObject({ outcome: 'error', message: expect.stringContaining('EnvoyFilters may not be listed') });
+    expect(limited.conditions.find((c) => c.type === 'PoliciesEnforced')).toMatchObject({ reason: 'EnvoyFiltersForbidden' });
+    const filters = await client.get<{ items: unknown[] }>(`/apis/networking.istio.io/v1alpha3/namespaces/${ns}/envoyfilters`);
+    expect(filters.items).toEqual([]);
+  } finally {
+    await deleteNamespace(client, ns);
+  }
+});
