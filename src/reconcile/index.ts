@@ -6,7 +6,6 @@ export type { ApiSpec, ApiType, BasicAuthSpec, CorsSpec, Segment, SecretKeyRef }
 export { API_TYPES, SEGMENTS } from './spec.js';
 export { parseSpec, validateSpec, type SpecIssue } from './validate.js';
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHost, isIPv4, isIPv6 } from './names.js';
-export { unenforcedFeatures } from './unenforced.js';
 export { policiesCondition, specFeatures, type PolicyFeature } from './policies.js';
 export { planPolicies, policyRemovals, type PoliciesPlan } from './plan-policies.js';
 export { desiredEnvoyFilter, envoyFilterFor, envoyFilterName, filterName, needsEnvoyFilter, routeName } from './envoyfilter.js';

@@ -28,7 +28,7 @@ export const NOT_ENFORCEABLE = {
 /**
  * The features whose fate does not depend on the cluster: CORS (the VirtualService's
  * corsPolicy), and those nothing standard enforces. Read from the raw spec, leniently,
- * like unenforced.ts: a request is reported even when oddly typed.
+ * so a request is reported even when oddly typed (validation's business, not a reason to hide a policy).
  */
 export function specFeatures(raw: Record<string, unknown>): PolicyFeature[] {
   const found: PolicyFeature[] = [];
