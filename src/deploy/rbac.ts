@@ -37,15 +37,21 @@ export const CLUSTER_READ_RULES: V1PolicyRule[] = [
 ];
 
 /**
- * The APIs' EnvoyFilters (rate limits, MCP stream timeouts) live in the gateway workload's
- * namespace, found at run time from the gateway Service. Read cluster-wide (all of them, so one
- * someone else made at our name is seen and left alone; no get is needed); written, with plain
- * namespace names, by a Role in the namespace the gateway workload is said to run in.
+ * The APIs' gateway children (EnvoyFilters for rate limits and MCP stream timeouts;
+ * RequestAuthentications and AuthorizationPolicies for API keys) live in the gateway
+ * workload's namespace, found at run time from the gateway Service. Read cluster-wide (all of
+ * them, so one someone else made at our name is seen and left alone; no get is needed);
+ * written, with plain namespace names, by a Role in the namespace the gateway workload is said to run in.
  */
-export const POLICY_READ_RULES: V1PolicyRule[] = [{ apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['list', 'watch'] }];
-export const POLICY_WRITE_RULES: V1PolicyRule[] = [{ apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs: ['create', 'patch', 'delete'] }];
-/** Both, in one rule: the ClusterRole of -A and globs. */
-export const POLICY_RULES: V1PolicyRule[] = [{ ...POLICY_READ_RULES[0], verbs: [...POLICY_READ_RULES[0].verbs!, ...POLICY_WRITE_RULES[0].verbs!] }];
+const GATEWAY_CHILDREN: [group: string, resources: string[]][] = [
+  ['networking.istio.io', ['envoyfilters']],
+  ['security.istio.io', ['requestauthentications', 'authorizationpolicies']],
+];
+const childRules = (verbs: string[]): V1PolicyRule[] => GATEWAY_CHILDREN.map(([group, resources]) => ({ apiGroups: [group], resources, verbs }));
+export const POLICY_READ_RULES: V1PolicyRule[] = childRules(['list', 'watch']);
+export const POLICY_WRITE_RULES: V1PolicyRule[] = childRules(['create', 'patch', 'delete']);
+/** Both: the ClusterRole of -A and globs. */
+export const POLICY_RULES: V1PolicyRule[] = childRules(['list', 'watch', 'create', 'patch', 'delete']);
 
 /**
  * Where the gateway workload (the ingress pods the Gateway selects) is taken to run when not

@@ -15,6 +15,8 @@ const canvas = [
   crd(CRD_NAMES.gateways, [['v1beta1', true], ['v1', false]]),
   crd(CRD_NAMES.serviceMonitors, [['v1', true]]),
   crd(CRD_NAMES.envoyFilters, [['v1alpha3', true]]),
+  crd(CRD_NAMES.requestAuthentications, [['v1', true]]),
+  crd(CRD_NAMES.authorizationPolicies, [['v1', true]]),
 ];
 
 test('a full Canvas: every kind served, the newest VirtualService and Gateway versions served', () => {
@@ -27,6 +29,7 @@ test('a full Canvas: every kind served, the newest VirtualService and Gateway ve
     componentServed: true,
     componentStatusSubresource: true,
     envoyFilterServed: true,
+    securityPoliciesServed: true,
   });
 });
 
@@ -40,6 +43,7 @@ test('no CRDs: nothing served', () => {
     componentServed: false,
     componentStatusSubresource: false,
     envoyFilterServed: false,
+    securityPoliciesServed: false,
   });
 });
 

@@ -12,6 +12,8 @@ export const CRD_NAMES = {
   gateways: 'gateways.networking.istio.io',
   serviceMonitors: 'servicemonitors.monitoring.coreos.com',
   envoyFilters: 'envoyfilters.networking.istio.io',
+  requestAuthentications: 'requestauthentications.security.istio.io',
+  authorizationPolicies: 'authorizationpolicies.security.istio.io',
 } as const;
 
 export interface Crd extends KubeObject {
@@ -47,5 +49,6 @@ export function capabilitiesFromCrds(crds: readonly Crd[]): CrdCapabilities {
     componentServed: component !== undefined,
     componentStatusSubresource: component?.status ?? false,
     envoyFilterServed: served(byName(CRD_NAMES.envoyFilters)).has('v1alpha3'),
+    securityPoliciesServed: served(byName(CRD_NAMES.requestAuthentications)).has('v1') && served(byName(CRD_NAMES.authorizationPolicies)).has('v1'),
   };
 }

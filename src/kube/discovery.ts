@@ -49,6 +49,7 @@ export async function discover(client: KubeClient): Promise<Discovered> {
   const monitoring = await resourcesOf(client, 'monitoring.coreos.com/v1');
   // EnvoyFilters have one version only, whatever the VirtualServices' newest is.
   const envoyFilters = istioVersions.includes('v1alpha3') ? await resourcesOf(client, 'networking.istio.io/v1alpha3') : undefined;
+  const security = await resourcesOf(client, 'security.istio.io/v1');
   return {
     exposedApiStatusSubresource: oda.has('exposedapis/status'),
     virtualServiceApiVersion: istio?.has('virtualservices') ? vsApiVersion : undefined,
@@ -57,5 +58,6 @@ export async function discover(client: KubeClient): Promise<Discovered> {
     componentServed: oda.has('components'),
     componentStatusSubresource: oda.has('components/status'),
     envoyFilterServed: envoyFilters?.has('envoyfilters') ?? false,
+    securityPoliciesServed: (security?.has('requestauthentications') && security.has('authorizationpolicies')) ?? false,
   };
 }

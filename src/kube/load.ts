@@ -10,8 +10,10 @@ import {
   collectionPath,
   COMPONENT,
   ENDPOINT_SLICE,
+  AUTHORIZATION_POLICY,
   ENVOY_FILTER,
   EXPOSED_API,
+  REQUEST_AUTHENTICATION,
   gatewayResource,
   POD,
   Resource,
@@ -102,6 +104,9 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
   if (caps.componentServed) tasks.push(fill('components', COMPONENT, inScope, { filter: true }));
   // Cluster-wide, as the cache watches them (cache/watched.ts): they live in the gateway workload's namespace.
   if (caps.envoyFilterServed) tasks.push(fill('envoyFilters', ENVOY_FILTER, [undefined]));
+  if (caps.securityPoliciesServed) {
+    tasks.push(fill('requestAuthentications', REQUEST_AUTHENTICATION, [undefined]), fill('authorizationPolicies', AUTHORIZATION_POLICY, [undefined]));
+  }
   await Promise.all(tasks);
   // Pods matter in the annotation modes, and wherever an API still holds the finalizer
   // for annotations it put on pods earlier (so they can be removed).
@@ -130,7 +135,8 @@ export async function loadView({ client, settings, scope }: ClusterContext): Pro
   const gatewayUnverified = unreadable.has(GATEWAYS) || undefined;
   // Unreadable EnvoyFilters fail only the APIs that need one (plan-policies.ts).
   const envoyFiltersUnreadable = unreadable.has(ENVOY_FILTER.plural) || undefined;
-  return { view: new StoreView(stores, { ...caps, gatewayUnverified, envoyFiltersUnreadable }, settings), unreadable };
+  const securityPoliciesUnreadable = unreadable.has(REQUEST_AUTHENTICATION.plural) || unreadable.has(AUTHORIZATION_POLICY.plural) || undefined;
+  return { view: new StoreView(stores, { ...caps, gatewayUnverified, envoyFiltersUnreadable, securityPoliciesUnreadable }, settings), unreadable };
 }
 
 const GATEWAYS = 'gateways';

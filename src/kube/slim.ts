@@ -68,4 +68,6 @@ export const SLIM: Record<StoreName, Slim> = {
   components: withoutManagedFields,
   gateways: withoutManagedFields,
   envoyFilters: withoutManagedFields,
+  requestAuthentications: withoutManagedFields,
+  authorizationPolicies: withoutManagedFields,
 };

@@ -15,6 +15,8 @@ export interface Stores {
   components: Store<KubeObject>;
   gateways: Store<KubeObject>;
   envoyFilters: Store<KubeObject>;
+  requestAuthentications: Store<KubeObject>;
+  authorizationPolicies: Store<KubeObject>;
 }
 
 /** One of the Stores, by its key ('services', 'exposedApis', ...): a cached collection, not a Kubernetes kind. */
@@ -31,6 +33,8 @@ const STORE_OF_KIND: Record<string, StoreName> = {
   Component: 'components',
   Gateway: 'gateways',
   EnvoyFilter: 'envoyFilters',
+  RequestAuthentication: 'requestAuthentications',
+  AuthorizationPolicy: 'authorizationPolicies',
 };
 
 export function storeNameOf(kind: string): StoreName {
@@ -63,6 +67,8 @@ export function newStores(): Stores {
     gateways: new Store(),
     // Indexed by the owning API's namespace/name: the filters live in the gateway's namespace.
     envoyFilters: new Store((f) => f.metadata.annotations?.[OWNER_ANNOTATION]),
+    requestAuthentications: new Store((f) => f.metadata.annotations?.[OWNER_ANNOTATION]),
+    authorizationPolicies: new Store((f) => f.metadata.annotations?.[OWNER_ANNOTATION]),
   };
 }
 
@@ -161,11 +167,11 @@ export class StoreView implements ClusterView {
     return this.stores.gateways.get(namespace, name);
   }
 
-  envoyFiltersOf(namespace: string, name: string): KubeObject[] {
-    return this.stores.envoyFilters.indexed(`${namespace}/${name}`);
+  gatewayChildrenOf(kind: string, namespace: string, name: string): KubeObject[] {
+    return storeOf(this.stores, kind).indexed(`${namespace}/${name}`);
   }
 
-  envoyFilter(namespace: string, name: string): KubeObject | undefined {
-    return this.stores.envoyFilters.get(namespace, name);
+  gatewayChild(kind: string, namespace: string, name: string): KubeObject | undefined {
+    return storeOf(this.stores, kind).get(namespace, name);
   }
 }

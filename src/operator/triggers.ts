@@ -52,7 +52,9 @@ export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeO
       const prefixes = [object, previous].flatMap((o) => (o ? routesOfVirtualService(o) : [])).map((r) => r.pathPrefix);
       return rivalsOf(stores, prefixes).map(keyOf);
     }
-    case 'envoyFilters': {
+    case 'envoyFilters':
+    case 'requestAuthentications':
+    case 'authorizationPolicies': {
       // Edited or deleted by someone else: put back by its API (named by the annotation, as the store indexes it).
       const owner = [object, previous].map((o) => o?.metadata.annotations?.[OWNER_ANNOTATION]).find((a) => a !== undefined);
       return owner ? [owner] : [];

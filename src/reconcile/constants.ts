@@ -43,3 +43,8 @@ export const MANAGED_BY = 'kubectl-oda-api';
 export const OWNER_UID_LABEL = 'oda.tmforum.org/exposedapi-uid';
 /** `namespace/name` of the owning ExposedAPI (names can be longer than a label value may be). */
 export const OWNER_ANNOTATION = 'oda.tmforum.org/exposedapi';
+
+/** Istio's security policies at the gateway (apiKeyVerification): v1 of both kinds. */
+export const SECURITY_API_VERSION = 'security.istio.io/v1';
+export const REQUEST_AUTHENTICATION_KIND = 'RequestAuthentication';
+export const AUTHORIZATION_POLICY_KIND = 'AuthorizationPolicy';

@@ -10,6 +10,7 @@ import type { ApiSpec } from './spec.js';
 import { desiredServiceMonitor } from './metrics.js';
 import { desiredVirtualService } from './virtualservice.js';
 import { desiredEnvoyFilter } from './envoyfilter.js';
+import { desiredAuthorizationPolicy, desiredRequestAuthentication } from './jwt.js';
 
 const dir = resolve(process.env.ODA_API_REFERENCE_CRDS_DIR ?? '../shared/reference/crds');
 
@@ -136,6 +137,19 @@ if (existsSync(dir)) describe(`generated objects validate against the upstream C
   const virtualService = schemasOf('istio-virtualservices.yaml');
   const serviceMonitor = schemasOf('prometheus-servicemonitors.yaml').get('v1')!;
   const envoyFilter = schemasOf('istio-envoyfilters.yaml').get('v1alpha3')!;
+
+  const requestAuthentication = schemasOf('istio-requestauthentications.yaml');
+  const authorizationPolicy = schemasOf('istio-authorizationpolicies.yaml');
+  const place = { namespace: 'istio-ingress', workloadLabels: { istio: 'ingressgateway' } };
+  const jwt = { issuer: 'https://idp.example/realms/canvas', jwksUri: 'https://idp.example/certs' };
+  for (const version of ['v1', 'v1beta1']) {
+    it.each([['Authorization header', {}], ['a named header or parameter', { location: 'x-api-key' }]])(`RequestAuthentication ${version}: %s`, (_label, key) => {
+      expect(violations(body(desiredRequestAuthentication(api, jwt, key, place)), requestAuthentication.get(version)!)).toEqual([]);
+    });
+    it.each([['every host', spec], ['a hostname', { ...spec, hostname: 'api.example.org' }]])(`AuthorizationPolicy ${version}: %s`, (_label, s) => {
+      expect(violations(body(desiredAuthorizationPolicy(api, s, settings, place)), authorizationPolicy.get(version)!)).toEqual([]);
+    });
+  }
 
   it.each(filterCases)('EnvoyFilter v1alpha3: %s', (_label, s, timeouts) => {
     const filter = desiredEnvoyFilter(api, s, timeouts, { namespace: 'istio-ingress', workloadLabels: { istio: 'ingressgateway' } });

@@ -167,3 +167,66 @@ describe('reconcile: MCP', () => {
     expect(condition(plan(c, undefined, s), 'PoliciesEnforced')).toMatchObject({ status: 'False', message: expect.stringContaining('API_CONNECT_TIMEOUT (a connect timeout needs a DestinationRule') });
   });
 });
+
+describe('reconcile: API keys', () => {
+  const JWT: Settings = { ...settings, jwt: { issuer: 'https://keycloak.example/realms/canvas', jwksUri: 'https://keycloak.example/realms/canvas/protocol/openid-connect/certs' } };
+  const keyed = (spec: Record<string, unknown> = {}) => {
+    const c = cluster({ apiKeyVerification: { enabled: true }, ...spec });
+    c.capabilities = { ...c.capabilities, securityPoliciesServed: true };
+    return c;
+  };
+  const child = (c: TestCluster, store: 'requestAuthentications' | 'authorizationPolicies') => c.stores[store].get('istio-ingress', FILTER);
+
+  it('without an issuer configured: reported not enforced, nothing written', async () => {
+    const c = keyed();
+    await c.converge(PRD);
+    expect(child(c, 'requestAuthentications')).toBeUndefined();
+    expect(c.api(PRD).metadata.finalizers ?? []).not.toContain(POLICY_FINALIZER);
+    expect(condition(plan(c), 'PoliciesEnforced')).toMatchObject({ status: 'False', reason: 'NotEnforced', message: expect.stringContaining('apiKeyVerification (no JWT issuer and JWKS URI are configured') });
+  });
+
+  it('with one: a RequestAuthentication and an AuthorizationPolicy at the gateway, for this path only; pruned when turned off', async () => {
+    const c = keyed({ apiKeyVerification: { enabled: true, location: 'x-api-key' } });
+    await c.converge(PRD, JWT);
+    expect(child(c, 'requestAuthentications')?.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      jwtRules: [{ ...JWT.jwt, forwardOriginalToken: true, fromHeaders: [{ name: 'x-api-key' }], fromParams: ['x-api-key'] }],
+    });
+    expect(child(c, 'authorizationPolicies')?.spec).toEqual({
+      selector: { matchLabels: { istio: 'ingressgateway' } },
+      action: 'DENY',
+      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/prd/v4*'] } }] }],
+    });
+    expect(c.api(PRD).metadata.finalizers).toContain(POLICY_FINALIZER);
+    expect(condition(plan(c, undefined, JWT), 'PoliciesEnforced')).toMatchObject({ status: 'True', message: expect.stringContaining('a valid JWT of issuer https://keycloak.example/realms/canvas in the x-api-key header or query parameter is required on /prd/v4*') });
+    expect(plan(c, undefined, JWT).actions).toEqual([]);
+
+    withSpec(c, { apiKeyVerification: { enabled: false } });
+    const off = plan(c, undefined, JWT);
+    expect(ofType(off.actions, 'delete').map((a) => a.kind).sort()).toEqual(['AuthorizationPolicy', 'RequestAuthentication']);
+    await c.converge(PRD, JWT);
+    expect(child(c, 'authorizationPolicies')).toBeUndefined();
+    expect(c.api(PRD).metadata.finalizers ?? []).not.toContain(POLICY_FINALIZER);
+  });
+
+  it('limits the policy to the API host when it has one, and sits beside a rate limit', async () => {
+    const c = keyed({ hostname: 'api.example.org', rateLimit: { enabled: true, limit: '5' } });
+    await c.converge(PRD, JWT);
+    expect(child(c, 'authorizationPolicies')?.spec).toMatchObject({ rules: [{ to: [{ operation: { paths: ['/prd/v4*'], hosts: ['api.example.org', 'api.example.org:*'] } }] }] });
+    expect(filterOf(c)).toBeDefined();
+    withSpec(c, { rateLimit: { enabled: false } });
+    await c.converge(PRD, JWT);
+    expect(filterOf(c)).toBeUndefined();
+    expect(child(c, 'requestAuthentications')).toBeDefined();
+    expect(c.api(PRD).metadata.finalizers).toContain(POLICY_FINALIZER);
+  });
+
+  it('fails only this API when the security CRDs are missing', () => {
+    const c = keyed();
+    c.capabilities = { ...c.capabilities, securityPoliciesServed: false };
+    const result = plan(c, undefined, JWT);
+    expect(result.outcome).toBe('error');
+    expect(condition(result, 'PoliciesEnforced')).toMatchObject({ reason: 'SecurityPolicyCRDMissing' });
+    expect(ofType(result.actions, 'apply').map((a) => a.object.kind)).toEqual(['VirtualService']);
+  });
+});

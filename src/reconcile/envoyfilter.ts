@@ -27,7 +27,7 @@ function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** `oda-api-<namespace>-<name>`, cut with a hash suffix when longer than a name may be. */
+/** `oda-api-<namespace>-<name>`, cut with a hash suffix when longer than a name may be: every gateway child of the API has it. */
 export function envoyFilterName(api: ExposedAPI): string {
   const full = `oda-api-${apiNamespace(api)}-${api.metadata.name}`;
   if (full.length <= MAX_NAME) return full;
@@ -100,40 +100,54 @@ export function desiredEnvoyFilter(
     match: { ...gatewayContext, routeConfiguration: { vhost: { route: { name: routeName(api) } } } },
     patch: { operation: 'MERGE', value: routeValue },
   });
-  const uid = api.metadata.uid;
   return {
     apiVersion: ENVOY_FILTER_API_VERSION,
     kind: ENVOY_FILTER_KIND,
-    metadata: {
-      name: envoyFilterName(api),
-      namespace: where.namespace,
-      labels: { [MANAGED_BY_LABEL]: MANAGED_BY, ...(uid ? { [OWNER_UID_LABEL]: uid } : {}) },
-      annotations: { [OWNER_ANNOTATION]: `${apiNamespace(api)}/${api.metadata.name}` },
-    },
+    metadata: gatewayChildMetadata(api, where.namespace),
     spec: { workloadSelector: { labels: where.workloadLabels }, configPatches: patches },
   };
 }
 
-/** Whether an EnvoyFilter was written for this API (by its annotation): ours to update, adopt or delete. */
+/**
+ * Metadata of a child in the gateway's namespace (EnvoyFilter, RequestAuthentication,
+ * AuthorizationPolicy): no ownerReference (it cannot cross namespaces), our label, the
+ * API's uid and the owner annotation instead.
+ */
+export function gatewayChildMetadata(api: ExposedAPI, namespace: string): KubeObject['metadata'] {
+  const uid = api.metadata.uid;
+  return {
+    name: envoyFilterName(api),
+    namespace,
+    labels: { [MANAGED_BY_LABEL]: MANAGED_BY, ...(uid ? { [OWNER_UID_LABEL]: uid } : {}) },
+    annotations: { [OWNER_ANNOTATION]: `${apiNamespace(api)}/${api.metadata.name}` },
+  };
+}
+
+/** Whether a gateway child was written for this API (by its annotation): ours to update, adopt or delete. */
 export const envoyFilterFor = (filter: KubeObject, api: ExposedAPI): boolean =>
   filter.metadata.annotations?.[OWNER_ANNOTATION] === `${apiNamespace(api)}/${api.metadata.name}` && filter.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
 
-const labelsOf = (spec: unknown): Record<string, unknown> => {
-  const selector = isRecord(spec) ? spec.workloadSelector : undefined;
-  return isRecord(selector) && isRecord(selector.labels) ? selector.labels : {};
-};
+/** The selector's label map: EnvoyFilter `workloadSelector.labels`, security policies' `selector.matchLabels`. */
+const SELECTORS: Record<string, string> = { workloadSelector: 'labels', selector: 'matchLabels' };
+
+const present = (live: unknown, desired: unknown): boolean =>
+  isRecord(desired) && Object.entries(desired).every(([k, v]) => isRecord(live) && live[k] === v);
 
 /**
- * Whether the live filter already is what we would apply. configPatches is a list, atomic
- * under server-side apply, so compared whole; workloadSelector.labels is a map, granular,
- * so only our keys are compared: a key someone else added cannot be taken away by our
- * apply, and comparing it would make every pass write again.
+ * Whether a live gateway child already is what we would apply. Lists (configPatches,
+ * jwtRules, rules) are atomic under server-side apply, so compared whole, and so are plain
+ * values; the selector's labels are a map, granular, so only our keys are compared: a key
+ * someone else added cannot be taken away by our apply, and comparing it would make every
+ * pass write again.
  */
 export function envoyFilterMatches(desired: KubeObject, live: KubeObject): boolean {
-  const ours = Object.entries(desired.metadata.labels ?? {}).every(([k, v]) => live.metadata.labels?.[k] === v);
+  if (!present(live.metadata.labels ?? {}, desired.metadata.labels ?? {})) return false;
   const liveSpec = isRecord(live.spec) ? live.spec : {};
   const desiredSpec = isRecord(desired.spec) ? desired.spec : {};
-  const liveLabels = labelsOf(liveSpec);
-  const selectorOurs = Object.entries(labelsOf(desiredSpec)).every(([k, v]) => liveLabels[k] === v);
-  return ours && selectorOurs && deepEqual(liveSpec.configPatches, desiredSpec.configPatches);
+  return Object.entries(desiredSpec).every(([k, v]) => {
+    const map = SELECTORS[k];
+    if (map === undefined) return deepEqual(liveSpec[k], v);
+    const liveSelector = liveSpec[k];
+    return isRecord(v) && present(isRecord(liveSelector) ? liveSelector[map] : undefined, v[map]);
+  });
 }

@@ -13,6 +13,8 @@ export interface PolicyFeature {
   enforced: boolean;
   /** By what, or why not. */
   detail: string;
+  /** Not enforced because nothing standard (or nothing configured) can: no operator action would fix it. */
+  byDesign?: true;
 }
 
 const enabled = (v: unknown, key: string): boolean => isRecord(v) && v[key] === true;
@@ -22,26 +24,28 @@ export const NOT_ENFORCEABLE = {
     'no standard Istio resource keeps a request count per identifier over a period; a local rate limit refills, a quota needs a shared counter (a global rate limit service)',
   OASValidation: 'Istio has no filter that validates requests or responses against an OpenAPI document',
   template: 'a template names a gateway-specific policy bundle (Kong or APISIX plugins); Istio has no equivalent resource',
-  apiKeyVerification: 'needs a JWT issuer and JWKS URI, which this operator cannot be configured with yet; requests are not checked',
+  apiKeyVerification:
+    'no JWT issuer and JWKS URI are configured (--jwt-issuer and --jwks-uri, or APIOPERATORISTIO_JWT_ISSUER and APIOPERATORISTIO_JWKS_URI), so requests are not checked',
 } as const;
 
 /**
  * The features whose fate does not depend on the cluster: CORS (the VirtualService's
- * corsPolicy), and those nothing standard enforces. Read from the raw spec, leniently,
+ * corsPolicy), those nothing standard enforces, and apiKeyVerification as when no JWT
+ * issuer is configured (plan-policies.ts takes it over when one is). Read from the raw spec, leniently,
  * so a request is reported even when oddly typed (validation's business, not a reason to hide a policy).
  */
 export function specFeatures(raw: Record<string, unknown>): PolicyFeature[] {
   const found: PolicyFeature[] = [];
   if (enabled(raw.CORS, 'enabled')) found.push({ feature: 'CORS', enforced: true, detail: "by the VirtualService's corsPolicy" });
-  if (enabled(raw.apiKeyVerification, 'enabled')) found.push({ feature: 'apiKeyVerification', enforced: false, detail: NOT_ENFORCEABLE.apiKeyVerification });
+  if (enabled(raw.apiKeyVerification, 'enabled')) found.push({ feature: 'apiKeyVerification', enforced: false, detail: NOT_ENFORCEABLE.apiKeyVerification, byDesign: true });
   const quota = raw.quota;
   if (isRecord(quota) && quota.limit !== undefined && quota.limit !== null && quota.limit !== '') {
-    found.push({ feature: 'quota', enforced: false, detail: NOT_ENFORCEABLE.quota });
+    found.push({ feature: 'quota', enforced: false, detail: NOT_ENFORCEABLE.quota, byDesign: true });
   }
   if (enabled(raw.OASValidation, 'requestEnabled') || enabled(raw.OASValidation, 'responseEnabled')) {
-    found.push({ feature: 'OASValidation', enforced: false, detail: NOT_ENFORCEABLE.OASValidation });
+    found.push({ feature: 'OASValidation', enforced: false, detail: NOT_ENFORCEABLE.OASValidation, byDesign: true });
   }
-  if (typeof raw.template === 'string' && raw.template.trim() !== '') found.push({ feature: 'template', enforced: false, detail: NOT_ENFORCEABLE.template });
+  if (typeof raw.template === 'string' && raw.template.trim() !== '') found.push({ feature: 'template', enforced: false, detail: NOT_ENFORCEABLE.template, byDesign: true });
   return found;
 }
 
@@ -50,9 +54,9 @@ export function timeoutFeatures(settings: Pick<Settings, 'timeouts'>): PolicyFea
   const t = settings.timeouts ?? {};
   const found: PolicyFeature[] = [];
   if (t.connectMs !== undefined) {
-    found.push({ feature: 'API_CONNECT_TIMEOUT', enforced: false, detail: 'a connect timeout needs a DestinationRule for the implementation Service, which this version does not write' });
+    found.push({ feature: 'API_CONNECT_TIMEOUT', enforced: false, detail: 'a connect timeout needs a DestinationRule for the implementation Service, which this version does not write', byDesign: true });
   }
-  if (t.writeMs !== undefined) found.push({ feature: 'API_WRITE_TIMEOUT', enforced: false, detail: 'Envoy has no per-route write timeout' });
+  if (t.writeMs !== undefined) found.push({ feature: 'API_WRITE_TIMEOUT', enforced: false, detail: 'Envoy has no per-route write timeout', byDesign: true });
   return found;
 }
 

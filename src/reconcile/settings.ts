@@ -17,6 +17,9 @@ export interface RawSettings {
   scrapeInterval: string;
   /** API_CONNECT_TIMEOUT, API_READ_TIMEOUT, API_WRITE_TIMEOUT as given (milliseconds, as the Canvas's Kong and APISIX operators read them). */
   timeouts?: { connect?: string; read?: string; write?: string };
+  /** APIOPERATORISTIO_JWT_ISSUER and APIOPERATORISTIO_JWKS_URI (or the flags): apiKeyVerification's tokens. */
+  jwtIssuer?: string;
+  jwksUri?: string;
 }
 
 export const DEFAULTS = {
@@ -52,7 +55,17 @@ export function settingsFromEnv(env: Record<string, string | undefined>): RawSet
     logLevel: get('LOGGING') ?? DEFAULTS.logLevel,
     scrapeInterval: DEFAULTS.scrapeInterval,
     ...(Object.keys(timeouts).length > 0 ? { timeouts } : {}),
+    ...(get('APIOPERATORISTIO_JWT_ISSUER') ? { jwtIssuer: get('APIOPERATORISTIO_JWT_ISSUER') } : {}),
+    ...(get('APIOPERATORISTIO_JWKS_URI') ? { jwksUri: get('APIOPERATORISTIO_JWKS_URI') } : {}),
   };
+}
+
+/** Both or neither; an issuer without spaces, a JWKS URI over http(s). */
+export function jwtError(issuer: string | undefined, jwksUri: string | undefined): string | undefined {
+  if (issuer === undefined && jwksUri === undefined) return undefined;
+  if (issuer === undefined || jwksUri === undefined) return 'JWT issuer and JWKS URI: set both (--jwt-issuer and --jwks-uri) or neither';
+  if (/\s/.test(issuer)) return `JWT issuer "${issuer}": must not contain spaces`;
+  return /^https?:\/\/[^\s/]+(\/\S*)?$/.test(jwksUri) ? undefined : `JWKS URI "${jwksUri}": must be an http or https URL`;
 }
 
 /** A timeout variable: whole milliseconds, 0 or more. */
@@ -97,6 +110,7 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     raw.publicHostname === undefined ? undefined : publicHostnameError(raw.publicHostname),
     gatewayError(raw.gateway),
     scrapeIntervalError(raw.scrapeInterval),
+    jwtError(raw.jwtIssuer, raw.jwksUri),
     ...Object.entries(raw.timeouts ?? {}).map(([k, v]) => (v === undefined ? undefined : timeoutError(`API_${k.toUpperCase()}_TIMEOUT`, v))),
   ].filter((e): e is string => e !== undefined);
   if (errors.length > 0) return { errors };
@@ -106,6 +120,7 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     scrapeInterval: raw.scrapeInterval,
   };
   if (raw.publicHostname !== undefined) settings.publicHostname = raw.publicHostname;
+  if (raw.jwtIssuer !== undefined && raw.jwksUri !== undefined) settings.jwt = { issuer: raw.jwtIssuer, jwksUri: raw.jwksUri };
   const t = raw.timeouts;
   if (t && Object.values(t).some((v) => v !== undefined)) {
     settings.timeouts = {

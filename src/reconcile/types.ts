@@ -117,6 +117,8 @@ export interface Settings {
   scrapeInterval: string;
   /** The Canvas's API_CONNECT_TIMEOUT, API_READ_TIMEOUT and API_WRITE_TIMEOUT (milliseconds), when set; see docs/policies.md. */
   timeouts?: { connectMs?: number; readMs?: number; writeMs?: number };
+  /** The JWT issuer and JWKS URI tokens are checked against (apiKeyVerification); unset: not enforced. */
+  jwt?: { issuer: string; jwksUri: string };
 }
 
 /** What the API server offers, found once by discovery. */
@@ -131,6 +133,10 @@ export interface Capabilities {
   envoyFilterServed?: boolean;
   /** Set when EnvoyFilters may not be listed (RBAC, e.g. under the Canvas chart's ClusterRole): none is written, as one of someone else's could not be seen. */
   envoyFiltersUnreadable?: boolean;
+  /** Whether RequestAuthentications and AuthorizationPolicies (security.istio.io/v1) are served: apiKeyVerification needs them. */
+  securityPoliciesServed?: boolean;
+  /** Set when either may not be listed (RBAC): none is written. */
+  securityPoliciesUnreadable?: boolean;
 }
 
 /**
@@ -154,10 +160,10 @@ export interface ClusterView {
   gateway(namespace: string, name: string): KubeObject | undefined;
   /** Every route on any gateway, from all ExposedAPIs and unmanaged VirtualServices in scope. */
   routes(): Route[];
-  /** The EnvoyFilters written for the API namespace/name (found by their owner annotation), in any namespace. */
-  envoyFiltersOf(namespace: string, name: string): KubeObject[];
-  /** An EnvoyFilter by its own namespace and name. */
-  envoyFilter(namespace: string, name: string): KubeObject | undefined;
+  /** The gateway children of `kind` (EnvoyFilter, RequestAuthentication, AuthorizationPolicy) written for the API namespace/name (by their owner annotation), in any namespace. */
+  gatewayChildrenOf(kind: string, namespace: string, name: string): KubeObject[];
+  /** A gateway child by kind and its own namespace and name. */
+  gatewayChild(kind: string, namespace: string, name: string): KubeObject | undefined;
 }
 
 /** One write the engine wants made. Executors perform these; the engine never does. */
