@@ -31,7 +31,7 @@ export function reconcile(api: ExposedAPI, view: ClusterView, settings: Settings
   return { ...target, ...planValid(api, parsed.spec, view, settings, now) };
 }
 
-/** Children go with the API through garbage collection; pod annotations and the gateway's EnvoyFilter need us. */
+/** Children go with the API through garbage collection; pod annotations and the gateway's policy objects need us. */
 function planDeletion(api: ExposedAPI, view: ClusterView): Unnamed {
   const actions = annotationRemovals(api, annotatedPods(api, view));
   if (api.metadata.finalizers?.includes(FINALIZER)) actions.push({ type: 'removeFinalizer', finalizer: FINALIZER });
