@@ -196,6 +196,8 @@ export class ClusterCache {
       await informer.stop();
       slice.replace([]);
       if (watch.store === 'gateways') this.view.capabilities.gatewayUnverified = undefined;
+      if (watch.store === 'envoyFilters') this.view.capabilities.envoyFiltersUnreadable = undefined;
+      if (watch.store === 'requestAuthentications' || watch.store === 'authorizationPolicies') this.view.capabilities.securityPoliciesUnreadable = undefined;
     }
     const started = [...wanted].filter(([key]) => !this.running.has(key)).map(([key, w]) => this.watch(key, w));
     if (crdsChanged) {
@@ -293,6 +295,12 @@ export class ClusterCache {
         if (name === 'gateways') {
           this.o.log.warn(`cannot read Istio Gateways: routing to gateway ${this.ctx.settings.gateway} without verifying it`, { error: message });
           this.gatewayReadable(false);
+        } else if (name === 'envoyFilters') {
+          this.o.log.warn('cannot read EnvoyFilters: rate limits and MCP stream timeouts are not enforced; the APIs that ask for them fail', { error: message });
+          this.envoyFiltersReadable(false);
+        } else if (name === 'requestAuthentications' || name === 'authorizationPolicies') {
+          this.o.log.warn(`cannot read ${resource.plural}: API key verification is not enforced; the APIs that ask for it fail`, { error: message });
+          this.securityPoliciesReadable(false);
         } else {
           this.o.log.error(`forbidden: cannot list and watch ${where}; retrying quietly until the permission is granted`, { error: message });
         }
@@ -300,6 +308,8 @@ export class ClusterCache {
       onPermitted: () => {
         this.o.log.info(`permission granted: watching ${where}`);
         if (name === 'gateways') this.gatewayReadable(true);
+        if (name === 'envoyFilters') this.envoyFiltersReadable(true);
+        if (name === 'requestAuthentications' || name === 'authorizationPolicies') this.securityPoliciesReadable(this.securityReadable());
       },
     });
     informer.on((type, object, previous) => {
@@ -335,6 +345,21 @@ export class ClusterCache {
   private gatewayReadable(readable: boolean): void {
     this.view.capabilities.gatewayUnverified = readable ? undefined : true;
     this.capabilitiesChanged();
+  }
+
+  private envoyFiltersReadable(readable: boolean): void {
+    this.view.capabilities.envoyFiltersUnreadable = readable ? undefined : true;
+    this.capabilitiesChanged();
+  }
+
+  private securityPoliciesReadable(readable: boolean): void {
+    this.view.capabilities.securityPoliciesUnreadable = readable ? undefined : true;
+    this.capabilitiesChanged();
+  }
+
+  /** Both security kinds readable now (one permitted while the other is still forbidden is not enough). */
+  private securityReadable(): boolean {
+    return ![...this.running.values()].some((r) => (r.watch.store === 'requestAuthentications' || r.watch.store === 'authorizationPolicies') && r.informer.forbidden() !== undefined);
   }
 
   private capabilitiesChanged(): void {

@@ -4,13 +4,17 @@
 // namespaces on a shared gateway; the configured Gateway by name; the gateway Service by
 // its labels. With -A every kind is watched cluster-wide, as one watch each.
 import type { Discovered } from '../kube/discovery.js';
-import { COMPONENT, ENDPOINT_SLICE, EXPOSED_API, gatewayResource, POD, Resource, SERVICE, SERVICE_MONITOR, collectionPath, virtualServiceResource } from '../kube/resources.js';
+import { AUTHORIZATION_POLICY, COMPONENT, ENDPOINT_SLICE, ENVOY_FILTER, EXPOSED_API, REQUEST_AUTHENTICATION, gatewayResource, POD, Resource, SERVICE, SERVICE_MONITOR, collectionPath, virtualServiceResource } from '../kube/resources.js';
 import type { StoreName } from '../kube/view.js';
 import { parseGatewaySetting } from '../reconcile/index.js';
 import type { Query } from '../runtime/informer.js';
 
-/** Stores the operator can work without: a forbidden Gateway LIST means routing to the configured name unverified. */
-export const OPTIONAL: ReadonlySet<StoreName> = new Set(['gateways']);
+/**
+ * Stores the operator can work without: a forbidden Gateway LIST means routing to the configured
+ * name unverified; forbidden gateway children (EnvoyFilters, Istio security policies) fail only the APIs that need
+ * one (as under the Canvas chart's ClusterRole).
+ */
+export const OPTIONAL: ReadonlySet<StoreName> = new Set(['gateways', 'envoyFilters', 'requestAuthentications', 'authorizationPolicies']);
 
 /** One LIST+WATCH: a kind, where (a namespace, or cluster-wide) and which objects. */
 export interface Watch {
@@ -77,6 +81,12 @@ export function watches(w: WatchInputs): Watch[] {
   if (caps.serviceMonitorServed) perNamespace('serviceMonitors', SERVICE_MONITOR);
   if (caps.componentServed) perNamespace('components', COMPONENT);
   if (w.pods) perNamespace('pods', POD);
+  // Cluster-wide: they sit in the gateway workload's namespace, which the scope need not include. All of
+  // them (a cluster has few), so one someone else made at our name is seen and never overwritten.
+  if (caps.envoyFilterServed) list.push({ store: 'envoyFilters', resource: ENVOY_FILTER, owns: everywhere });
+  if (caps.securityPoliciesServed) {
+    list.push({ store: 'requestAuthentications', resource: REQUEST_AUTHENTICATION, owns: everywhere }, { store: 'authorizationPolicies', resource: AUTHORIZATION_POLICY, owns: everywhere });
+  }
   return list;
 }
 

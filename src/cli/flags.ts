@@ -47,6 +47,8 @@ export const settingsFlags = {
     default: 'component-gateway',
   }),
   'scrape-interval': Flags.string({ description: 'Scrape interval written to ServiceMonitors', default: '15s' }),
+  'jwt-issuer': Flags.string({ description: 'JWT issuer the tokens of apiKeyVerification APIs are checked against (with --jwks-uri)', env: 'APIOPERATORISTIO_JWT_ISSUER' }),
+  'jwks-uri': Flags.string({ description: 'JWKS URI of the keys those tokens are signed with (with --jwt-issuer)', env: 'APIOPERATORISTIO_JWKS_URI' }),
 };
 
 /** What every command that works on a cluster takes: scope, connection and operator settings. */
@@ -77,6 +79,8 @@ interface SettingsFlags {
   'public-hostname'?: string;
   gateway: string;
   'scrape-interval': string;
+  'jwt-issuer'?: string;
+  'jwks-uri'?: string;
 }
 
 function settingsFrom(flags: SettingsFlags): Settings {
@@ -85,6 +89,10 @@ function settingsFrom(flags: SettingsFlags): Settings {
     publicHostname: flags['public-hostname'] || undefined,
     gateway: flags.gateway,
     scrapeInterval: flags['scrape-interval'],
+    // Environment only, as the Canvas's Kong and APISIX operators read them (docs/policies.md).
+    ...(env.timeouts ? { timeouts: env.timeouts } : {}),
+    ...(flags['jwt-issuer'] ? { jwtIssuer: flags['jwt-issuer'] } : {}),
+    ...(flags['jwks-uri'] ? { jwksUri: flags['jwks-uri'] } : {}),
   });
   if ('errors' in built) throw new UserError(built.errors.join('; '));
   return built.settings;

@@ -33,6 +33,9 @@ export default class Manifests extends BaseCommand {
       default: DEFAULT_NAMESPACE,
     }),
     image: Flags.string({ description: 'Operator image [default: ghcr.io/tmforum-oda/kubectl-oda-api:<this version>]' }),
+    'gateway-workload-namespace': Flags.string({
+      description: "Namespace of the gateway's ingress pods, where rate limits and MCP timeouts are written as EnvoyFilters [default: the Gateway's namespace, else istio-system]",
+    }),
     replicas: Flags.integer({ description: 'Operator replicas; one leads, the others stand by', default: DEFAULT_REPLICAS }),
     output: Flags.option({ char: 'o', options: ['yaml', 'json'] as const, default: 'yaml' })(),
   };
@@ -45,6 +48,7 @@ export default class Manifests extends BaseCommand {
       replicas: flags.replicas,
       served: servedNamespaces(flags),
       gateway: flags.gateway,
+      ...(flags['gateway-workload-namespace'] ? { gatewayWorkloadNamespace: flags['gateway-workload-namespace'] } : {}),
     };
     const errors = manifestOptionErrors(options);
     if (errors.length > 0) throw new UserError(errors.join('; '));

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { CHART_RBAC_FILE, chartRbacYaml } from './chart-rbac.js';
 import { OPERATOR_NAME } from './manifests.js';
-import { CLUSTER_READ_RULES, CLUSTER_RULES, CRD_RULES, GATEWAY_RULE, NAMESPACE_RULES, SCOPE_RULES, leaseRules } from './rbac.js';
+import { CLUSTER_READ_RULES, CLUSTER_RULES, CRD_RULES, GATEWAY_RULE, NAMESPACE_RULES, POLICY_READ_RULES, POLICY_WRITE_RULES, SCOPE_RULES, leaseRules } from './rbac.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -15,6 +15,8 @@ describe('the chart RBAC rules', () => {
       namespaceRules: NAMESPACE_RULES,
       clusterReadRules: CLUSTER_READ_RULES,
       crdRules: CRD_RULES,
+      policyReadRules: POLICY_READ_RULES,
+      policyWriteRules: POLICY_WRITE_RULES,
       scopeRules: SCOPE_RULES,
       gatewayRule: GATEWAY_RULE,
       leaseRules: leaseRules(OPERATOR_NAME),

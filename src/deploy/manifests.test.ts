@@ -42,9 +42,21 @@ const crds: V1PolicyRule = {
     'virtualservices.networking.istio.io',
     'gateways.networking.istio.io',
     'servicemonitors.monitoring.coreos.com',
+    'envoyfilters.networking.istio.io',
+    'requestauthentications.security.istio.io',
+    'authorizationpolicies.security.istio.io',
   ],
   verbs: ['list', 'watch'],
 };
+/** The APIs' EnvoyFilters sit in the gateway workload's namespace, known only at run time: cluster-wide, ours listed by label. */
+const gatewayChildren = (verbs: string[]): V1PolicyRule[] => [
+  { apiGroups: ['networking.istio.io'], resources: ['envoyfilters'], verbs },
+  { apiGroups: ['security.istio.io'], resources: ['requestauthentications', 'authorizationpolicies'], verbs },
+];
+const envoyFilters = gatewayChildren(['list', 'watch', 'create', 'patch', 'delete']);
+/** With plain names: read cluster-wide, written by a Role in the gateway workload's namespace. */
+const envoyFilterReads = gatewayChildren(['list', 'watch']);
+const envoyFilterWrites = gatewayChildren(['create', 'patch', 'delete']);
 const lease: V1PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [OPERATOR_NAME], verbs: ['get', 'update'] },
@@ -83,6 +95,7 @@ describe('buildManifests with -A', () => {
       ...servedRules,
       { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
       crds,
+      ...envoyFilters,
     ]);
   });
 
@@ -141,13 +154,13 @@ describe('buildManifests with plain namespace names', () => {
 
   it('writes only through Roles: one in each namespace served, the Gateway\'s and the Lease\'s; reads what spans the cluster', () => {
     const literal = buildManifests({ ...options, served: ['comps-b', 'comps-a', 'comps-b'], gateway: 'istio-ingress/component-gateway' });
-    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds]);
+    expect(find<V1ClusterRole>('ClusterRole', literal).rules).toEqual([...clusterReads, crds, ...envoyFilterReads]);
     expect(find<V1ClusterRoleBinding>('ClusterRoleBinding', literal).roleRef.kind).toBe('ClusterRole');
     expect(rolesOf(literal)).toEqual({
       canvas: lease,
       'comps-a': servedRules,
       'comps-b': servedRules,
-      'istio-ingress': [theGateway],
+      'istio-ingress': [theGateway, ...envoyFilterWrites],
     });
     expect(literal.map((o) => `${o.kind} ${o.metadata!.namespace ?? ''}`)).toEqual([
       'ServiceAccount canvas',
@@ -167,13 +180,19 @@ describe('buildManifests with plain namespace names', () => {
 
   it('puts everything one namespace needs in one Role', () => {
     const together = buildManifests({ ...options, served: ['canvas'], gateway: 'canvas/component-gateway' });
-    expect(rolesOf(together)).toEqual({ canvas: [...lease, ...servedRules, theGateway] });
+    expect(rolesOf(together)).toEqual({ canvas: [...lease, ...servedRules, theGateway, ...envoyFilterWrites] });
   });
 
   it('reads a Gateway given by bare name in every namespace, by that name only (Istio resolves it in each route\'s namespace)', () => {
     const bare = buildManifests({ ...options, served: ['comps-a'], gateway: 'component-gateway' });
-    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds]);
-    expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules });
+    expect(find<V1ClusterRole>('ClusterRole', bare).rules).toEqual([...clusterReads, theGateway, crds, ...envoyFilterReads]);
+    expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules, 'istio-system': envoyFilterWrites });
+  });
+
+  it('writes EnvoyFilters where the gateway workload is said to run', () => {
+    const canvas = buildManifests({ ...options, served: ['components'], gateway: 'components/component-gateway', gatewayWorkloadNamespace: 'istio-ingress' });
+    expect(rolesOf(canvas)).toEqual({ canvas: lease, components: [...servedRules, theGateway], 'istio-ingress': envoyFilterWrites });
+    expect(manifestOptionErrors({ ...options, served: ['components'], gatewayWorkloadNamespace: 'Istio' })).toEqual([expect.stringContaining('gateway workload namespace "Istio" is not a valid name')]);
   });
 });
 
@@ -184,6 +203,7 @@ describe('buildManifests with globs', () => {
       ...servedRules,
       { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
       crds,
+      ...envoyFilters,
       { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
     ]);
     expect(find<V1Role>('Role', globs).rules).toEqual(lease);

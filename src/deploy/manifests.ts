@@ -33,6 +33,8 @@ export interface ManifestOptions {
   served: Served;
   /** The Istio Gateway, name or namespace/name: the Deployment routes through it and may read it. */
   gateway: string;
+  /** Where the gateway's ingress pods run, so EnvoyFilters may be written there (plain names); default: rbac.ts defaultWorkloadNamespace. */
+  gatewayWorkloadNamespace?: string;
 }
 
 const LABELS = { 'app.kubernetes.io/name': OPERATOR_NAME };
@@ -71,6 +73,10 @@ export function manifestOptionErrors(options: ManifestOptions): string[] {
   }
   const badGateway = gatewayError(gateway);
   if (badGateway) errors.push(badGateway);
+  const workload = options.gatewayWorkloadNamespace;
+  if (workload !== undefined && (workload.length > 63 || !DNS_LABEL.test(workload))) {
+    errors.push(`gateway workload namespace "${workload}" is not a valid name (lower-case letters, digits and '-', at most 63 characters)`);
+  }
   return errors;
 }
 
@@ -145,7 +151,7 @@ function deployment(options: ManifestOptions): V1Deployment {
 /** Everything to apply, in an order `kubectl apply` can create it in. */
 export function buildManifests(options: ManifestOptions): KubernetesObject[] {
   const { namespace } = options;
-  const rbac = rbacFor(options.served, options.gateway, namespace, OPERATOR_NAME);
+  const rbac = rbacFor(options.served, options.gateway, namespace, OPERATOR_NAME, options.gatewayWorkloadNamespace);
   const roleRef = (kind: string) => ({ apiGroup: RBAC, kind, name: OPERATOR_NAME });
   const subjects = [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }];
   const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME, namespace) };

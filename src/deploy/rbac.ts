@@ -36,6 +36,32 @@ export const CLUSTER_READ_RULES: V1PolicyRule[] = [
   { apiGroups: [''], resources: ['services'], verbs: READ },
 ];
 
+/**
+ * The APIs' gateway children (EnvoyFilters for rate limits and MCP stream timeouts;
+ * RequestAuthentications and AuthorizationPolicies for API keys) live in the gateway
+ * workload's namespace, found at run time from the gateway Service. Read cluster-wide (all of
+ * them, so one someone else made at our name is seen and left alone; no get is needed);
+ * written, with plain namespace names, by a Role in the namespace the gateway workload is said to run in.
+ */
+const GATEWAY_CHILDREN: [group: string, resources: string[]][] = [
+  ['networking.istio.io', ['envoyfilters']],
+  ['security.istio.io', ['requestauthentications', 'authorizationpolicies']],
+];
+const childRules = (verbs: string[]): V1PolicyRule[] => GATEWAY_CHILDREN.map(([group, resources]) => ({ apiGroups: [group], resources, verbs }));
+export const POLICY_READ_RULES: V1PolicyRule[] = childRules(['list', 'watch']);
+export const POLICY_WRITE_RULES: V1PolicyRule[] = childRules(['create', 'patch', 'delete']);
+/** Both: the ClusterRole of -A and globs. */
+export const POLICY_RULES: V1PolicyRule[] = childRules(['list', 'watch', 'create', 'patch', 'delete']);
+
+/**
+ * Where the gateway workload (the ingress pods the Gateway selects) is taken to run when not
+ * said: the Gateway's own namespace when the setting names one, else Istio's default.
+ */
+export function defaultWorkloadNamespace(gateway: string): string {
+  const { namespace } = parseGatewaySetting(gateway, '');
+  return namespace || 'istio-system';
+}
+
 /** Every Istio Gateway: routes through other gateways are judged by what those serve. */
 export const GATEWAY_RULE: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: READ };
 
@@ -51,7 +77,7 @@ export const CRD_RULES: V1PolicyRule[] = [
 export const NAMESPACE_RULES: V1PolicyRule[] = [{ apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] }];
 
 /** Everything, cluster-wide: the ClusterRole of -A (globs add NAMESPACE_RULES). */
-export const CLUSTER_RULES: V1PolicyRule[] = [...SCOPE_RULES, GATEWAY_RULE, ...CRD_RULES];
+export const CLUSTER_RULES: V1PolicyRule[] = [...SCOPE_RULES, GATEWAY_RULE, ...CRD_RULES, ...POLICY_RULES];
 
 /** In the operator's namespace only, for the Lease of that name. resourceNames cannot restrict create, so that rule stands apart. */
 export const leaseRules = (leaseName: string): V1PolicyRule[] => [
@@ -70,19 +96,20 @@ export interface Rbac {
 
 /**
  * The RBAC for serving `served` through `gateway` (name or namespace/name), with the Lease
- * `leaseName` in `operatorNamespace`. A bare gateway name resolves in each VirtualService's own
+ * `leaseName` in `operatorNamespace`, writing EnvoyFilters in `workloadNamespace`. A bare gateway name resolves in each VirtualService's own
  * namespace (as Istio resolves it), so the Gateway of that name is read in every namespace.
  */
-export function rbacFor(served: Served, gateway: string, operatorNamespace: string, leaseName: string): Rbac {
+export function rbacFor(served: Served, gateway: string, operatorNamespace: string, leaseName: string, workloadNamespace = defaultWorkloadNamespace(gateway)): Rbac {
   const literal = served === 'all' ? undefined : literalNamespaces(served);
   const roles = new Map<string, V1PolicyRule[]>([[operatorNamespace, leaseRules(leaseName)]]);
   const grant = (namespace: string, rules: V1PolicyRule[]) => roles.set(namespace, [...(roles.get(namespace) ?? []), ...rules]);
   let clusterRules = served === 'all' ? CLUSTER_RULES : [...CLUSTER_RULES, ...NAMESPACE_RULES];
   if (literal) {
     const { namespace, name } = parseGatewaySetting(gateway, '');
-    clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES];
+    clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES, ...POLICY_READ_RULES];
     for (const ns of literal) grant(ns, SCOPE_RULES);
     if (namespace) grant(namespace, gatewayRules(name));
+    grant(workloadNamespace, POLICY_WRITE_RULES);
   }
   return { clusterRules, roles: [...roles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
 }

@@ -14,6 +14,9 @@ const canvas = [
   crd(CRD_NAMES.virtualServices, [['v1', true], ['v1beta1', true], ['v1alpha3', true]]),
   crd(CRD_NAMES.gateways, [['v1beta1', true], ['v1', false]]),
   crd(CRD_NAMES.serviceMonitors, [['v1', true]]),
+  crd(CRD_NAMES.envoyFilters, [['v1alpha3', true]]),
+  crd(CRD_NAMES.requestAuthentications, [['v1', true]]),
+  crd(CRD_NAMES.authorizationPolicies, [['v1', true]]),
 ];
 
 test('a full Canvas: every kind served, the newest VirtualService and Gateway versions served', () => {
@@ -25,6 +28,8 @@ test('a full Canvas: every kind served, the newest VirtualService and Gateway ve
     serviceMonitorServed: true,
     componentServed: true,
     componentStatusSubresource: true,
+    envoyFilterServed: true,
+    securityPoliciesServed: true,
   });
 });
 
@@ -37,6 +42,8 @@ test('no CRDs: nothing served', () => {
     serviceMonitorServed: false,
     componentServed: false,
     componentStatusSubresource: false,
+    envoyFilterServed: false,
+    securityPoliciesServed: false,
   });
 });
 

@@ -11,6 +11,9 @@ export const CRD_NAMES = {
   virtualServices: 'virtualservices.networking.istio.io',
   gateways: 'gateways.networking.istio.io',
   serviceMonitors: 'servicemonitors.monitoring.coreos.com',
+  envoyFilters: 'envoyfilters.networking.istio.io',
+  requestAuthentications: 'requestauthentications.security.istio.io',
+  authorizationPolicies: 'authorizationpolicies.security.istio.io',
 } as const;
 
 export interface Crd extends KubeObject {
@@ -45,5 +48,7 @@ export function capabilitiesFromCrds(crds: readonly Crd[]): CrdCapabilities {
     serviceMonitorServed: served(byName(CRD_NAMES.serviceMonitors)).has('v1'),
     componentServed: component !== undefined,
     componentStatusSubresource: component?.status ?? false,
+    envoyFilterServed: served(byName(CRD_NAMES.envoyFilters)).has('v1alpha3'),
+    securityPoliciesServed: served(byName(CRD_NAMES.requestAuthentications)).has('v1') && served(byName(CRD_NAMES.authorizationPolicies)).has('v1'),
   };
 }

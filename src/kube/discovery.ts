@@ -47,6 +47,9 @@ export async function discover(client: KubeClient): Promise<Discovered> {
   const vsApiVersion = pickVirtualServiceVersion(istioVersions.map((v) => `networking.istio.io/${v}`));
   const istio = vsApiVersion ? await resourcesOf(client, vsApiVersion) : undefined;
   const monitoring = await resourcesOf(client, 'monitoring.coreos.com/v1');
+  // EnvoyFilters have one version only, whatever the VirtualServices' newest is.
+  const envoyFilters = istioVersions.includes('v1alpha3') ? await resourcesOf(client, 'networking.istio.io/v1alpha3') : undefined;
+  const security = await resourcesOf(client, 'security.istio.io/v1');
   return {
     exposedApiStatusSubresource: oda.has('exposedapis/status'),
     virtualServiceApiVersion: istio?.has('virtualservices') ? vsApiVersion : undefined,
@@ -54,5 +57,7 @@ export async function discover(client: KubeClient): Promise<Discovered> {
     serviceMonitorServed: monitoring?.has('servicemonitors') ?? false,
     componentServed: oda.has('components'),
     componentStatusSubresource: oda.has('components/status'),
+    envoyFilterServed: envoyFilters?.has('envoyfilters') ?? false,
+    securityPoliciesServed: (security?.has('requestauthentications') && security.has('authorizationpolicies')) ?? false,
   };
 }

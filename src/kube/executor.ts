@@ -46,7 +46,8 @@ export class Executor {
       case 'apply': {
         const { object } = action;
         const store = storeNameOf(object.kind);
-        const before = this.stores[store].get(ns, object.metadata.name);
+        // EnvoyFilters live in the gateway's namespace, not the API's.
+        const before = this.stores[store].get(object.metadata.namespace ?? ns, object.metadata.name);
         const after = await this.writes.apply(object);
         this.keep(store, after);
         return { before, after };

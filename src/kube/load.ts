@@ -10,7 +10,10 @@ import {
   collectionPath,
   COMPONENT,
   ENDPOINT_SLICE,
+  AUTHORIZATION_POLICY,
+  ENVOY_FILTER,
   EXPOSED_API,
+  REQUEST_AUTHENTICATION,
   gatewayResource,
   POD,
   Resource,
@@ -99,6 +102,11 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
   // Listed in every metrics mode: ServiceMonitors left from the ServiceMonitor mode are pruned.
   if (caps.serviceMonitorServed) tasks.push(fill('serviceMonitors', SERVICE_MONITOR, inScope, { filter: true }));
   if (caps.componentServed) tasks.push(fill('components', COMPONENT, inScope, { filter: true }));
+  // Cluster-wide, as the cache watches them (cache/watched.ts): they live in the gateway workload's namespace.
+  if (caps.envoyFilterServed) tasks.push(fill('envoyFilters', ENVOY_FILTER, [undefined]));
+  if (caps.securityPoliciesServed) {
+    tasks.push(fill('requestAuthentications', REQUEST_AUTHENTICATION, [undefined]), fill('authorizationPolicies', AUTHORIZATION_POLICY, [undefined]));
+  }
   await Promise.all(tasks);
   // Pods matter in the annotation modes, and wherever an API still holds the finalizer
   // for annotations it put on pods earlier (so they can be removed).
@@ -125,7 +133,10 @@ export async function loadView({ client, settings, scope }: ClusterContext): Pro
   const { stores, unreadable } = await loadStores(client, caps, settings, scope);
   // Gateways are optional knowledge: unreadable, routes go to the configured name unverified.
   const gatewayUnverified = unreadable.has(GATEWAYS) || undefined;
-  return { view: new StoreView(stores, { ...caps, gatewayUnverified }, settings), unreadable };
+  // Unreadable EnvoyFilters fail only the APIs that need one (plan-policies.ts).
+  const envoyFiltersUnreadable = unreadable.has(ENVOY_FILTER.plural) || undefined;
+  const securityPoliciesUnreadable = unreadable.has(REQUEST_AUTHENTICATION.plural) || unreadable.has(AUTHORIZATION_POLICY.plural) || undefined;
+  return { view: new StoreView(stores, { ...caps, gatewayUnverified, envoyFiltersUnreadable, securityPoliciesUnreadable }, settings), unreadable };
 }
 
 const GATEWAYS = 'gateways';

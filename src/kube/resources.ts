@@ -18,7 +18,15 @@ export const SERVICE_MONITOR: Resource = { group: 'monitoring.coreos.com', versi
 export const virtualServiceResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'virtualservices', kind: 'VirtualService' });
 export const gatewayResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'gateways', kind: 'Gateway' });
 
+export const ENVOY_FILTER: Resource = { group: 'networking.istio.io', version: 'v1alpha3', plural: 'envoyfilters', kind: 'EnvoyFilter' };
+
+export const REQUEST_AUTHENTICATION: Resource = { group: 'security.istio.io', version: 'v1', plural: 'requestauthentications', kind: 'RequestAuthentication' };
+export const AUTHORIZATION_POLICY: Resource = { group: 'security.istio.io', version: 'v1', plural: 'authorizationpolicies', kind: 'AuthorizationPolicy' };
+
 const KINDS: Record<string, (version: string) => Resource> = {
+  EnvoyFilter: (version) => ({ ...ENVOY_FILTER, version }),
+  RequestAuthentication: (version) => ({ ...REQUEST_AUTHENTICATION, version }),
+  AuthorizationPolicy: (version) => ({ ...AUTHORIZATION_POLICY, version }),
   VirtualService: virtualServiceResource,
   ServiceMonitor: (version) => ({ ...SERVICE_MONITOR, version }),
   ExposedAPI: (version) => ({ ...EXPOSED_API, version }),

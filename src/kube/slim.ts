@@ -67,4 +67,7 @@ export const SLIM: Record<StoreName, Slim> = {
   serviceMonitors: withoutManagedFields,
   components: withoutManagedFields,
   gateways: withoutManagedFields,
+  envoyFilters: withoutManagedFields,
+  requestAuthentications: withoutManagedFields,
+  authorizationPolicies: withoutManagedFields,
 };

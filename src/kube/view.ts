@@ -2,7 +2,7 @@
 // to compute is kept: the gateway Service until a store changes, the route table
 // updated for the objects that changed.
 import type { ClusterView, EndpointSlice, ExposedAPI, KubeObject, Pod, RouteTable, Service, Settings } from '../reconcile/types.js';
-import { parseGatewaySetting, pickGatewayService, RouteIndex, routesHeld } from '../reconcile/index.js';
+import { OWNER_ANNOTATION, parseGatewaySetting, pickGatewayService, RouteIndex, routesHeld } from '../reconcile/index.js';
 import type { Discovered } from './discovery.js';
 import { Store } from './store.js';
 
@@ -15,7 +15,17 @@ export interface Stores {
   serviceMonitors: Store<KubeObject>;
   components: Store<KubeObject>;
   gateways: Store<KubeObject>;
+  envoyFilters: Store<KubeObject, 'owner'>;
+  requestAuthentications: Store<KubeObject, 'owner'>;
+  authorizationPolicies: Store<KubeObject, 'owner'>;
 }
+
+/** The stores of the children written at the gateway, by kind. */
+const GATEWAY_CHILD_STORES = {
+  EnvoyFilter: 'envoyFilters',
+  RequestAuthentication: 'requestAuthentications',
+  AuthorizationPolicy: 'authorizationPolicies',
+} as const satisfies Record<string, StoreName>;
 
 /** One of the Stores, by its key ('services', 'exposedApis', ...): a cached collection, not a Kubernetes kind. */
 export type StoreName = keyof Stores;
@@ -30,6 +40,9 @@ const STORE_OF_KIND: Record<string, StoreName> = {
   ServiceMonitor: 'serviceMonitors',
   Component: 'components',
   Gateway: 'gateways',
+  EnvoyFilter: 'envoyFilters',
+  RequestAuthentication: 'requestAuthentications',
+  AuthorizationPolicy: 'authorizationPolicies',
 };
 
 export function storeNameOf(kind: string): StoreName {
@@ -45,6 +58,11 @@ export function storeOf(stores: Stores, kind: string): Store<KubeObject> {
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+const ownerOfGatewayChild = (o: KubeObject): string[] => {
+  const owner = o.metadata.annotations?.[OWNER_ANNOTATION];
+  return owner ? [owner] : [];
+};
 
 export function newStores(): Stores {
   return {
@@ -67,6 +85,10 @@ export function newStores(): Stores {
     serviceMonitors: new Store(),
     components: new Store(),
     gateways: new Store(),
+    // Indexed by the owning API's namespace/name: they live in the gateway's namespace.
+    envoyFilters: new Store({ owner: ownerOfGatewayChild }),
+    requestAuthentications: new Store({ owner: ownerOfGatewayChild }),
+    authorizationPolicies: new Store({ owner: ownerOfGatewayChild }),
   };
 }
 
@@ -164,5 +186,15 @@ export class StoreView implements ClusterView {
 
   gateway(namespace: string, name: string): KubeObject | undefined {
     return this.stores.gateways.get(namespace, name);
+  }
+
+  gatewayChildrenOf(kind: string, namespace: string, name: string): KubeObject[] {
+    const store = GATEWAY_CHILD_STORES[kind as keyof typeof GATEWAY_CHILD_STORES];
+    if (!store) throw new Error(`${kind} is not written at the gateway`);
+    return this.stores[store].indexed('owner', `${namespace}/${name}`);
+  }
+
+  gatewayChild(kind: string, namespace: string, name: string): KubeObject | undefined {
+    return storeOf(this.stores, kind).get(namespace, name);
   }
 }

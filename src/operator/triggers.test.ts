@@ -49,3 +49,24 @@ describe('apiKeysFor a Component', () => {
     expect(apiKeysFor('components', component('a', 'shop'), undefined, view)).toEqual([]);
   });
 });
+
+describe('apiKeysFor an EnvoyFilter', () => {
+  const view = viewWith(api('a', 'root', '/a'));
+  const filter = (annotations?: Record<string, string>) => ({
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'EnvoyFilter',
+    metadata: { namespace: 'istio-ingress', name: 'oda-api-a-root', ...(annotations ? { annotations } : {}) },
+  });
+
+  it('plans again the API it was written for, whatever namespace it sits in', () => {
+    expect(apiKeysFor('envoyFilters', filter({ 'oda.tmforum.org/exposedapi': 'a/root' }), undefined, view)).toEqual(['a/root']);
+  });
+
+  it('plans again the API whose annotation someone removed', () => {
+    expect(apiKeysFor('envoyFilters', filter(), filter({ 'oda.tmforum.org/exposedapi': 'a/root' }), view)).toEqual(['a/root']);
+  });
+
+  it('plans nothing for someone else\'s filter', () => {
+    expect(apiKeysFor('envoyFilters', filter(), undefined, view)).toEqual([]);
+  });
+});

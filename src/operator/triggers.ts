@@ -1,7 +1,7 @@
 // Which ExposedAPIs to reconcile when an object changes: controller-runtime's "handler"
 // step. Reads the stores only; the controller enqueues the keys it returns.
 import type { ExposedAPI, KubeObject, Service } from '../reconcile/types.js';
-import { controllerOf, routesOfVirtualService } from '../reconcile/index.js';
+import { controllerOf, OWNER_ANNOTATION, routesOfVirtualService } from '../reconcile/index.js';
 import { Store } from '../kube/store.js';
 import type { StoreName, Stores, StoreView } from '../kube/view.js';
 
@@ -53,6 +53,13 @@ export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeO
       // Someone else's VirtualService may hold a route one of ours wants.
       const prefixes = [object, previous].flatMap((o) => (o ? routesOfVirtualService(o) : [])).map((r) => r.pathPrefix);
       return rivalsOf(view, prefixes);
+    }
+    case 'envoyFilters':
+    case 'requestAuthentications':
+    case 'authorizationPolicies': {
+      // Edited or deleted by someone else: put back by its API (named by the annotation, as the store indexes it).
+      const owner = [object, previous].map((o) => o?.metadata.annotations?.[OWNER_ANNOTATION]).find((a) => a !== undefined);
+      return owner ? [owner] : [];
     }
     case 'components':
       return stores.exposedApis.indexed('component', `${ns}/${object.metadata.name}`).map(keyOf);

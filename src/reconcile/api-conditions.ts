@@ -1,6 +1,6 @@
 // The conditions that summarise an API's state from what the engine found: its
-// implementation, its policies, and the overall Ready (routed, url known and
-// implementation ready), which names the first thing standing in the way.
+// implementation, and the overall Ready (routed, url known and implementation ready),
+// which names the first thing standing in the way. PoliciesEnforced: policies.ts.
 
 import type { Service } from './types.js';
 import type { ConditionInput } from './conditions.js';
@@ -19,14 +19,6 @@ export function implementationCondition(
   return ready
     ? { type, status: 'True', reason: 'EndpointsReady', message: `Service ${implementation} has ready endpoints` }
     : { type, status: 'False', reason: 'NoReadyEndpoints', message: `Service ${implementation} has no ready endpoints` };
-}
-
-/** False while features the Istio operator cannot enforce are requested: reported, never silently dropped. */
-export function policiesCondition(unenforced: readonly string[]): ConditionInput {
-  const type = 'PoliciesEnforced';
-  return unenforced.length > 0
-    ? { type, status: 'False', reason: 'NotEnforced', message: `${unenforced.join(', ')} not enforced by the Istio operator` }
-    : { type, status: 'True', reason: 'AllEnforced', message: 'every requested policy is enforced' };
 }
 
 export function readyCondition(

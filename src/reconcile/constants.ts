@@ -25,3 +25,26 @@ export const SERVICE_MONITOR_KIND = 'ServiceMonitor';
 
 /** How long to wait before looking again for a parent Component entry that is not there yet. */
 export const COMPONENT_RETRY_MS = 5000;
+
+/** EnvoyFilters are served only as v1alpha3 (Istio has no other version of them). */
+export const ENVOY_FILTER_API_VERSION = 'networking.istio.io/v1alpha3';
+export const ENVOY_FILTER_KIND = 'EnvoyFilter';
+
+/**
+ * Held while the API has an EnvoyFilter: it lives in the gateway workload's namespace,
+ * where an ownerReference to the API cannot point (owners must share the namespace), so
+ * garbage collection cannot remove it for us.
+ */
+export const POLICY_FINALIZER = 'oda.tmforum.org/api-operator-istio-policies';
+
+/** On every EnvoyFilter we write: the watch selects by it, the owner check reads the uid. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'kubectl-oda-api';
+export const OWNER_UID_LABEL = 'oda.tmforum.org/exposedapi-uid';
+/** `namespace/name` of the owning ExposedAPI (names can be longer than a label value may be). */
+export const OWNER_ANNOTATION = 'oda.tmforum.org/exposedapi';
+
+/** Istio's security policies at the gateway (apiKeyVerification): v1 of both kinds. */
+export const SECURITY_API_VERSION = 'security.istio.io/v1';
+export const REQUEST_AUTHENTICATION_KIND = 'RequestAuthentication';
+export const AUTHORIZATION_POLICY_KIND = 'AuthorizationPolicy';

@@ -9,6 +9,8 @@ import type { ExposedAPI, KubeObject, Service, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import { desiredServiceMonitor } from './metrics.js';
 import { desiredVirtualService } from './virtualservice.js';
+import { desiredEnvoyFilter } from './envoyfilter.js';
+import { desiredAuthorizationPolicy, desiredRequestAuthentication } from './jwt.js';
 
 const dir = resolve(process.env.ODA_API_REFERENCE_CRDS_DIR ?? '../shared/reference/crds');
 
@@ -116,6 +118,14 @@ const specs: [string, ApiSpec][] = [
   ],
   ['CORS without preflight', { ...spec, CORS: { enabled: true, handlePreflightRequests: { enabled: false } } }],
   ['basicAuth', { ...spec, basicAuth: { username: { name: 's', key: 'u' }, password: { name: 's', key: 'p', optional: true } } }],
+  ['rate limit (a named route)', { ...spec, apiType: 'openapi', rateLimit: { limit: 10, interval: 'pm', fillSeconds: 60, identifier: 'ip' } }],
+  ['MCP (a named route)', { ...spec, apiType: 'mcp' }],
+];
+/** The EnvoyFilter cases: rate limit, MCP, both, and MCP with API_READ_TIMEOUT. */
+const filterCases: [string, ApiSpec, Pick<Settings, 'timeouts'>][] = [
+  ['rate limit per second', { ...spec, apiType: 'openapi', rateLimit: { limit: 5, interval: 'ps', fillSeconds: 1 } }, {}],
+  ['MCP', { ...spec, apiType: 'mcp' }, {}],
+  ['MCP with a rate limit and API_READ_TIMEOUT', { ...spec, apiType: 'mcp', rateLimit: { limit: 100, interval: 'pm', fillSeconds: 60 } }, { timeouts: { readMs: 1500 } }],
 ];
 
 // Missing reference CRDs fail loudly rather than skip: a skipped check proves nothing.
@@ -126,6 +136,25 @@ it('finds the upstream CRDs', () => {
 if (existsSync(dir)) describe(`generated objects validate against the upstream CRDs in ${dir}`, () => {
   const virtualService = schemasOf('istio-virtualservices.yaml');
   const serviceMonitor = schemasOf('prometheus-servicemonitors.yaml').get('v1')!;
+  const envoyFilter = schemasOf('istio-envoyfilters.yaml').get('v1alpha3')!;
+
+  const requestAuthentication = schemasOf('istio-requestauthentications.yaml');
+  const authorizationPolicy = schemasOf('istio-authorizationpolicies.yaml');
+  const place = { namespace: 'istio-ingress', workloadLabels: { istio: 'ingressgateway' } };
+  const jwt = { issuer: 'https://idp.example/realms/canvas', jwksUri: 'https://idp.example/certs' };
+  for (const version of ['v1', 'v1beta1']) {
+    it.each([['Authorization header', {}], ['a named header or parameter', { location: 'x-api-key' }]])(`RequestAuthentication ${version}: %s`, (_label, key) => {
+      expect(violations(body(desiredRequestAuthentication(api, jwt, key, place)), requestAuthentication.get(version)!)).toEqual([]);
+    });
+    it.each([['every host', spec], ['a hostname', { ...spec, hostname: 'api.example.org' }]])(`AuthorizationPolicy ${version}: %s`, (_label, s) => {
+      expect(violations(body(desiredAuthorizationPolicy(api, s, settings, place)), authorizationPolicy.get(version)!)).toEqual([]);
+    });
+  }
+
+  it.each(filterCases)('EnvoyFilter v1alpha3: %s', (_label, s, timeouts) => {
+    const filter = desiredEnvoyFilter(api, s, timeouts, { namespace: 'istio-ingress', workloadLabels: { istio: 'ingressgateway' } });
+    expect(violations(body(filter), envoyFilter)).toEqual([]);
+  });
 
   it('the checker itself rejects unknown fields, wrong types and bad patterns', () => {
     const bad = { spec: { hosts: 'x', http: [{ corsPolicy: { maxAge: 5, nope: true } }] } };

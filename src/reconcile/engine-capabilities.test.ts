@@ -31,12 +31,12 @@ describe('reconcile: missing CRDs and Component', () => {
 
 describe('reconcile: policies', () => {
   it('reports features it cannot enforce, once', async () => {
-    const passes = await prdCluster(prdApi({ rateLimit: { enabled: true, limit: '5' }, quota: { limit: '100' } })).converge(PRD);
+    const passes = await prdCluster(prdApi({ quota: { limit: '100' }, template: 'gold' })).converge(PRD);
     const first = passes[0];
     expect(condition(first, 'PoliciesEnforced')).toMatchObject({
       status: 'False',
       reason: 'NotEnforced',
-      message: 'rateLimit, quota not enforced by the Istio operator',
+      message: expect.stringMatching(/^not enforced: quota \(no standard Istio resource .*\); template \(a template names a gateway-specific policy bundle/),
     });
     expect(events(first)).toContain('Warning NotEnforced');
     expect(passes.flatMap(eventsDone).filter((e) => e === 'Warning NotEnforced')).toHaveLength(1);

@@ -6,17 +6,17 @@
 import type { Action, ClusterView, Condition, ExposedAPI, ExposedAPIStatus, Outcome, Plan, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { SpecIssue } from './validate.js';
-import { FINALIZER, VIRTUAL_SERVICE_KIND } from './constants.js';
-import { implementationCondition, policiesCondition, readyCondition } from './api-conditions.js';
+import { FINALIZER, POLICY_FINALIZER, VIRTUAL_SERVICE_KIND } from './constants.js';
+import { implementationCondition, readyCondition } from './api-conditions.js';
 import { componentRollup } from './component.js';
 import { conditionsFor, conditionsWith, transitionEvents, type ConditionInput } from './conditions.js';
 import { childEvents } from './events.js';
 import { annotatedPods, annotationRemovals, planMetrics } from './plan-metrics.js';
+import { planPolicies, policyRemovals } from './plan-policies.js';
 import { planRouting } from './plan-routing.js';
 import { apiNamespace } from './ownership.js';
 import { implementationReady } from './readiness.js';
 import { desiredApiStatus, desiredStatus, statusChanged } from './status.js';
-import { unenforcedFeatures } from './unenforced.js';
 import { buildUrl } from './url.js';
 import { parseSpec } from './validate.js';
 
@@ -31,10 +31,11 @@ export function reconcile(api: ExposedAPI, view: ClusterView, settings: Settings
   return { ...target, ...planValid(api, parsed.spec, view, settings, now) };
 }
 
-/** Children go with the API through garbage collection; only pod annotations need us. */
+/** Children go with the API through garbage collection; pod annotations and the gateway's policy objects need us. */
 function planDeletion(api: ExposedAPI, view: ClusterView): Unnamed {
   const actions = annotationRemovals(api, annotatedPods(api, view));
   if (api.metadata.finalizers?.includes(FINALIZER)) actions.push({ type: 'removeFinalizer', finalizer: FINALIZER });
+  if (api.metadata.finalizers?.includes(POLICY_FINALIZER)) actions.push(...policyRemovals(api, view));
   return { outcome: 'deleted', status: api.status ?? {}, actions };
 }
 
@@ -55,6 +56,7 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   const routing = planRouting(api, spec, view, settings);
   const metrics = planMetrics(api, spec, view, settings);
   const isRouted = routing.condition.status === 'True';
+  const policies = planPolicies(api, spec, view, settings, isRouted);
 
   const gatewayService = view.gatewayService();
   const address = buildUrl(spec, settings, gatewayService);
@@ -69,21 +71,21 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
     routing.condition,
     implementation,
     ...(metrics.condition ? [metrics.condition] : []),
-    policiesCondition(unenforcedFeatures(api.spec)),
+    policies.condition,
   ];
   const previous = api.status?.conditions;
   const conditions = conditionsFor(previous, inputs, api.metadata.generation, now);
   const apiStatus = desiredApiStatus(api, spec, reachable, isRouted ? routing.virtualServiceUid : undefined);
   const status = desiredStatus(api.status, apiStatus, ready, conditions);
 
-  const childActions = [...routing.actions, ...metrics.actions];
+  const childActions = [...routing.actions, ...metrics.actions, ...policies.actions];
   const childWrites: Action[] = [...childActions, ...childEvents(childActions)];
   const actions: Action[] = [...childWrites, ...statusWrite(api, status, view.capabilities.exposedApiStatusSubresource)];
   actions.push(...transitionEvents(previous, conditions));
   const rollup = componentRollup(api, spec.segment, { url: reachable.url, developerUI: reachable.developerUI, ready: isReady(status) }, view);
   if (rollup.action) actions.push(rollup.action);
 
-  const problem = routing.problem ?? metrics.problem;
+  const problem = routing.problem ?? metrics.problem ?? policies.problem;
   const plan: Unnamed = { outcome: outcomeOf(problem, actions), status, actions };
   if (problem) plan.message = mostSpecificFailure(conditions);
   if (rollup.requeueAfterMs !== undefined) plan.requeueAfterMs = rollup.requeueAfterMs;
@@ -116,10 +118,10 @@ export const isReady = (status: ExposedAPIStatus | undefined): boolean => status
 
 /** The most specific failing condition's message: routing and metrics say more than Ready. */
 function mostSpecificFailure(conditions: readonly Condition[]): string | undefined {
-  return ['Routed', 'MetricsConfigured', 'Ready'].map((type) => conditions.find((c) => c.type === type && c.status === 'False')).find(Boolean)?.message;
+  return ['Routed', 'MetricsConfigured', 'PoliciesEnforced', 'Ready'].map((type) => conditions.find((c) => c.type === type && c.status === 'False')).find(Boolean)?.message;
 }
 
-function outcomeOf(problem: 'conflict' | 'error' | undefined, actions: readonly Action[]): Outcome {
+function outcomeOf(problem: 'conflict' | 'error' | 'invalid' | undefined, actions: readonly Action[]): Outcome {
   if (problem) return problem;
   if (actions.some((a) => a.type === 'apply' && a.change === 'create')) return 'created';
   return actions.some((a) => a.type !== 'event') ? 'updated' : 'unchanged';

@@ -6,7 +6,10 @@ export type { ApiSpec, ApiType, BasicAuthSpec, CorsSpec, Segment, SecretKeyRef }
 export { API_TYPES, SEGMENTS } from './spec.js';
 export { parseSpec, validateSpec, type SpecIssue } from './validate.js';
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHost, isIPv4, isIPv6 } from './names.js';
-export { unenforcedFeatures } from './unenforced.js';
+export { policiesCondition, specFeatures, type PolicyFeature } from './policies.js';
+export { planPolicies, policyRemovals, type PoliciesPlan } from './plan-policies.js';
+export { desiredEnvoyFilter, envoyFilterFor, envoyFilterName, filterName, needsEnvoyFilter, routeName } from './envoyfilter.js';
+export { describeRate, rateLimitOf, type RateLimit } from './ratelimit.js';
 export { buildUrl, gatewayAddress, urlHost, type ApiAddress, type GatewayAddress } from './url.js';
 export { implementationReady } from './readiness.js';
 export {
@@ -39,6 +42,7 @@ export {
   publicHostnameError,
   scrapeIntervalError,
   settingsFromEnv,
+  timeoutError,
   type RawSettings,
 } from './settings.js';
 export { literalNamespaces, namespaceMatcher, parseNamespacePatterns } from './namespaces.js';

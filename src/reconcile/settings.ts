@@ -15,6 +15,11 @@ export interface RawSettings {
   gateway: string;
   logLevel: string;
   scrapeInterval: string;
+  /** API_CONNECT_TIMEOUT, API_READ_TIMEOUT, API_WRITE_TIMEOUT as given (milliseconds, as the Canvas's Kong and APISIX operators read them). */
+  timeouts?: { connect?: string; read?: string; write?: string };
+  /** APIOPERATORISTIO_JWT_ISSUER and APIOPERATORISTIO_JWKS_URI (or the flags): apiKeyVerification's tokens. */
+  jwtIssuer?: string;
+  jwksUri?: string;
 }
 
 export const DEFAULTS = {
@@ -36,6 +41,12 @@ export function settingsFromEnv(env: Record<string, string | undefined>): RawSet
     return value ? value : undefined;
   };
   const publicHostname = get('APIOPERATORISTIO_PUBLICHOSTNAME');
+  const timeouts = Object.fromEntries(
+    (['connect', 'read', 'write'] as const).flatMap((k) => {
+      const v = get(`API_${k.toUpperCase()}_TIMEOUT`);
+      return v === undefined ? [] : [[k, v]];
+    }),
+  );
   return {
     namespaces: env.COMPONENT_NAMESPACE !== undefined ? [env.COMPONENT_NAMESPACE] : [...DEFAULTS.namespaces],
     metricsMode: get('OPENMETRICS_IMPLEMENTATION') ?? DEFAULTS.metricsMode,
@@ -43,7 +54,23 @@ export function settingsFromEnv(env: Record<string, string | undefined>): RawSet
     gateway: get('APIOPERATORISTIO_COMPONENTGATEWAY') ?? DEFAULTS.gateway,
     logLevel: get('LOGGING') ?? DEFAULTS.logLevel,
     scrapeInterval: DEFAULTS.scrapeInterval,
+    ...(Object.keys(timeouts).length > 0 ? { timeouts } : {}),
+    ...(get('APIOPERATORISTIO_JWT_ISSUER') ? { jwtIssuer: get('APIOPERATORISTIO_JWT_ISSUER') } : {}),
+    ...(get('APIOPERATORISTIO_JWKS_URI') ? { jwksUri: get('APIOPERATORISTIO_JWKS_URI') } : {}),
   };
+}
+
+/** Both or neither; an issuer without spaces, a JWKS URI over http(s). */
+export function jwtError(issuer: string | undefined, jwksUri: string | undefined): string | undefined {
+  if (issuer === undefined && jwksUri === undefined) return undefined;
+  if (issuer === undefined || jwksUri === undefined) return 'JWT issuer and JWKS URI: set both (--jwt-issuer and --jwks-uri) or neither';
+  if (/\s/.test(issuer)) return `JWT issuer "${issuer}": must not contain spaces`;
+  return /^https?:\/\/[^\s/]+(\/\S*)?$/.test(jwksUri) ? undefined : `JWKS URI "${jwksUri}": must be an http or https URL`;
+}
+
+/** A timeout variable: whole milliseconds, 0 or more. */
+export function timeoutError(variable: string, value: string): string | undefined {
+  return /^[0-9]{1,10}$/.test(value) ? undefined : `${variable} "${value}": must be a whole number of milliseconds, such as 60000`;
 }
 
 export function metricsModeError(value: string): string | undefined {
@@ -83,6 +110,8 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     raw.publicHostname === undefined ? undefined : publicHostnameError(raw.publicHostname),
     gatewayError(raw.gateway),
     scrapeIntervalError(raw.scrapeInterval),
+    jwtError(raw.jwtIssuer, raw.jwksUri),
+    ...Object.entries(raw.timeouts ?? {}).map(([k, v]) => (v === undefined ? undefined : timeoutError(`API_${k.toUpperCase()}_TIMEOUT`, v))),
   ].filter((e): e is string => e !== undefined);
   if (errors.length > 0) return { errors };
   const settings: Settings = {
@@ -91,5 +120,14 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     scrapeInterval: raw.scrapeInterval,
   };
   if (raw.publicHostname !== undefined) settings.publicHostname = raw.publicHostname;
+  if (raw.jwtIssuer !== undefined && raw.jwksUri !== undefined) settings.jwt = { issuer: raw.jwtIssuer, jwksUri: raw.jwksUri };
+  const t = raw.timeouts;
+  if (t && Object.values(t).some((v) => v !== undefined)) {
+    settings.timeouts = {
+      ...(t.connect !== undefined ? { connectMs: Number(t.connect) } : {}),
+      ...(t.read !== undefined ? { readMs: Number(t.read) } : {}),
+      ...(t.write !== undefined ? { writeMs: Number(t.write) } : {}),
+    };
+  }
   return { settings };
 }

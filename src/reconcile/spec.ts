@@ -36,6 +36,8 @@ export interface BasicAuthSpec {
   password: SecretKeyRef;
 }
 
+import type { RateLimit } from './ratelimit.js';
+
 export interface ApiSpec {
   name: string;
   apiType: ApiType;
@@ -47,4 +49,8 @@ export interface ApiSpec {
   segment?: Segment;
   CORS?: CorsSpec;
   basicAuth?: BasicAuthSpec;
+  /** spec.rateLimit when enabled (validated). */
+  rateLimit?: RateLimit;
+  /** What is wrong with the policy fields (spec.rateLimit), one message each; the route does not depend on them. */
+  policyIssues?: string[];
 }

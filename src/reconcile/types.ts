@@ -115,6 +115,10 @@ export interface Settings {
   gateway: string;
   /** Scrape interval for ServiceMonitors. */
   scrapeInterval: string;
+  /** The Canvas's API_CONNECT_TIMEOUT, API_READ_TIMEOUT and API_WRITE_TIMEOUT (milliseconds), when set; see docs/policies.md. */
+  timeouts?: { connectMs?: number; readMs?: number; writeMs?: number };
+  /** The JWT issuer and JWKS URI tokens are checked against (apiKeyVerification); unset: not enforced. */
+  jwt?: { issuer: string; jwksUri: string };
 }
 
 /** What the API server offers, found once by discovery. */
@@ -125,6 +129,14 @@ export interface Capabilities {
   exposedApiStatusSubresource: boolean;
   /** Set when Istio Gateways may not be read (RBAC): routes go to the configured Gateway unverified. */
   gatewayUnverified?: boolean;
+  /** Whether EnvoyFilters (networking.istio.io/v1alpha3) are served: rate limits and MCP stream timeouts need them. */
+  envoyFilterServed?: boolean;
+  /** Set when EnvoyFilters may not be listed (RBAC, e.g. under the Canvas chart's ClusterRole): none is written, as one of someone else's could not be seen. */
+  envoyFiltersUnreadable?: boolean;
+  /** Whether RequestAuthentications and AuthorizationPolicies (security.istio.io/v1) are served: apiKeyVerification needs them. */
+  securityPoliciesServed?: boolean;
+  /** Set when either may not be listed (RBAC): none is written. */
+  securityPoliciesUnreadable?: boolean;
 }
 
 /**
@@ -148,6 +160,10 @@ export interface ClusterView {
   gateway(namespace: string, name: string): KubeObject | undefined;
   /** Every route on any gateway, from all ExposedAPIs and unmanaged VirtualServices in scope. */
   routes(): RouteTable;
+  /** The gateway children of `kind` (EnvoyFilter, RequestAuthentication, AuthorizationPolicy) written for the API namespace/name (by their owner annotation), in any namespace. */
+  gatewayChildrenOf(kind: string, namespace: string, name: string): KubeObject[];
+  /** A gateway child by kind and its own namespace and name. */
+  gatewayChild(kind: string, namespace: string, name: string): KubeObject | undefined;
 }
 
 /** The routes on the gateways, as the conflict check reads them. */
@@ -158,7 +174,7 @@ export interface RouteTable {
 
 /** One write the engine wants made. Executors perform these; the engine never does. */
 export type Action =
-  /** Server-side apply (our field manager, force) of a VirtualService or ServiceMonitor. */
+  /** Server-side apply (our field manager, force) of a child: VirtualService, ServiceMonitor or EnvoyFilter. */
   | { type: 'apply'; object: KubeObject; change: 'create' | 'update' }
   /** Delete a child we own that is no longer wanted. */
   | { type: 'delete'; apiVersion: string; kind: string; namespace: string; name: string }

@@ -99,7 +99,8 @@ describe('validateSpec', () => {
 describe('parseSpec', () => {
   it('returns the typed spec with only known fields', () => {
     expect(parseSpec(api({ ...valid, hostname: 'a.example', rateLimit: { enabled: true }, developerUI: null }))).toEqual({
-      spec: { ...valid, hostname: 'a.example' },
+      // A policy problem is not a routing problem: reported by PoliciesEnforced, the spec stays usable.
+      spec: { ...valid, hostname: 'a.example', policyIssues: ['spec.rateLimit.limit: must be a whole number of requests from 1 to 1000000000 (e.g. "10"), got nothing'] },
     });
   });
 

@@ -6,6 +6,7 @@ import type { ExposedAPI } from './types.js';
 import { API_TYPES, SEGMENTS, type ApiSpec } from './spec.js';
 import { isDns1035Label, isDns1123Subdomain, isHost } from './names.js';
 import { pathProblem, type PathRules } from './paths.js';
+import { rateLimitOf, rateLimitProblems } from './ratelimit.js';
 
 export interface SpecIssue {
   field: string;
@@ -157,7 +158,11 @@ export function parseSpec(api: ExposedAPI): { spec: ApiSpec } | { issues: SpecIs
     segment: optional(raw.segment),
     CORS: optional(raw.CORS),
     basicAuth: optional(raw.basicAuth),
+    rateLimit: rateLimitOf(raw.rateLimit),
   };
+  // A bad policy is not a bad route: it is reported by PoliciesEnforced (plan-policies.ts), and routing goes on.
+  const policyIssues = rateLimitProblems(raw.rateLimit, describeValue);
+  if (policyIssues.length > 0) spec.policyIssues = policyIssues;
   for (const [key, value] of Object.entries(extras)) {
     if (value !== undefined) Object.assign(spec, { [key]: value });
   }

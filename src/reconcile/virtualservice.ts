@@ -6,6 +6,7 @@ import type { ApiSpec } from './spec.js';
 import { VIRTUAL_SERVICE_KIND } from './constants.js';
 import { corsPolicy } from './cors.js';
 import { childMetadata } from './ownership.js';
+import { needsEnvoyFilter, routeName } from './envoyfilter.js';
 
 /** `[spec.hostname]`, else `[public hostname]`, else every host. */
 export function routeHosts(spec: Pick<ApiSpec, 'hostname'>, settings: Pick<Settings, 'publicHostname'>): string[] {
@@ -20,6 +21,8 @@ export function desiredVirtualService(
 ): KubeObject {
   const cors = corsPolicy(spec.CORS);
   const route = {
+    // Named only when the API's EnvoyFilter must find it (the name is in Envoy's route table): other routes stay as the Canvas writes them.
+    ...(needsEnvoyFilter(spec) ? { name: routeName(api) } : {}),
     match: [{ uri: { prefix: spec.path } }],
     route: [{ destination: { host: spec.implementation, port: { number: spec.port } } }],
     ...(cors ? { corsPolicy: cors } : {}),

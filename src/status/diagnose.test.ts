@@ -17,7 +17,7 @@ async function run(objects: ClusterObjects, pods: PodInfo[] | undefined, name = 
 
 test('a healthy API: every link holds and the last line gives its URL', async () => {
   const d = await run({ apis: [exposedApi('a')], services: [service('impl')], slices: [endpointSlice('impl', 2)], gatewayIp: '192.0.2.1' }, [pod('p1', true), pod('p2', true)]);
-  expect(marks(d)).toEqual({ spec: 'ok', service: 'ok', pods: 'ok', endpoints: 'ok', gateway: 'ok', route: 'ok', metrics: 'skipped', component: 'skipped', status: 'ok' });
+  expect(marks(d)).toEqual({ spec: 'ok', service: 'ok', pods: 'ok', endpoints: 'ok', gateway: 'ok', route: 'ok', metrics: 'skipped', policy: 'skipped', component: 'skipped', status: 'ok' });
   expect(fact(d, 'pods')).toBe('2 pods match app=impl, 2 ready');
   expect(d.summary).toBe('ready: https://192.0.2.1/a');
   expect(d.available).toBe(true);

@@ -1,10 +1,10 @@
 // "Why is my API not ready?": the chain from the ExposedAPI to its URL and readiness,
-// link by link (spec, Service, pods, endpoints, gateway address, route, metrics target,
+// link by link (spec, Service, pods, endpoints, gateway address, route, metrics target, policies,
 // Component entry, status), each ✓ or ✗ with a fact, and the first broken one named.
-import { parentComponentName, parseSpec, reconcile } from '../reconcile/index.js';
+import { parentComponentName, parseSpec, planPolicies, reconcile } from '../reconcile/index.js';
 import type { ClusterView, ExposedAPI, Settings } from '../reconcile/types.js';
 import { statusItem } from './items.js';
-import { broken, componentLink, endpointsLink, gatewayLink, metricsLink, ok, podsLink, routeLink, serviceLink, skipped, statusLink, type Link, type PodInfo } from './links.js';
+import { broken, componentLink, endpointsLink, gatewayLink, metricsLink, ok, podsLink, policyLinks, routeLink, serviceLink, skipped, statusLink, type Link, type PodInfo } from './links.js';
 
 export interface Diagnosis {
   key: string;
@@ -15,7 +15,7 @@ export interface Diagnosis {
   available: boolean;
 }
 
-const LATER_LINKS = ['service', 'pods', 'endpoints', 'gateway', 'route', 'metrics', 'component', 'status'];
+const LATER_LINKS = ['service', 'pods', 'endpoints', 'gateway', 'route', 'metrics', 'policy', 'component', 'status'];
 
 function linksOf(api: ExposedAPI, view: ClusterView, settings: Settings, pods: readonly PodInfo[] | undefined, now: Date): Link[] {
   const parsed = parseSpec(api);
@@ -26,6 +26,8 @@ function linksOf(api: ExposedAPI, view: ClusterView, settings: Settings, pods: r
   const spec = parsed.spec;
   const ns = api.metadata.namespace ?? '';
   const result = reconcile(api, view, settings, now);
+  const routed = result.status.conditions?.some((c) => c.type === 'Routed' && c.status === 'True') ?? false;
+  const { features } = planPolicies(api, spec, view, settings, routed);
   return [
     ok('spec', `valid: ${spec.apiType} API at ${spec.path}, served by Service ${spec.implementation} port ${spec.port}`),
     serviceLink(view, ns, spec),
@@ -34,6 +36,7 @@ function linksOf(api: ExposedAPI, view: ClusterView, settings: Settings, pods: r
     gatewayLink(view, settings, spec),
     routeLink(result),
     metricsLink(spec, settings, result),
+    ...policyLinks(features, result),
     componentLink(view, result, parentComponentName(api)),
     statusLink(result),
   ];

@@ -40,3 +40,19 @@ test('an API of a Component shows its entry, missing until the Component operato
   const line = detailsFor(owned, view, view.settings, now).children.find((c) => c.what.startsWith('Component'));
   expect(line).toEqual({ what: `Component ${NS}/comp entry`, state: 'missing' });
 });
+
+test('a rate-limited API lists its EnvoyFilter in the gateway namespace: missing, then matching, then unwanted', async () => {
+  const cluster = clusterOf({ apis: [exposedApi('r', { rateLimit: { enabled: true, limit: '5' } })], services: [service('impl')], gatewayIp: '192.0.2.1' });
+  cluster.capabilities = { ...cluster.capabilities, envoyFilterServed: true };
+  const lines = () => {
+    const view = cluster.view();
+    return Object.fromEntries(detailsFor(cluster.api('r'), view, view.settings, now).children.map((c) => [c.what, c.state]));
+  };
+  const what = `EnvoyFilter ${NS}/oda-api-${NS}-r`;
+  expect(lines()[what]).toBe('missing');
+  await cluster.converge('r');
+  expect(lines()[what]).toBe('matches');
+  const api = cluster.api('r');
+  cluster.put({ ...api, spec: { ...api.spec, rateLimit: { enabled: false } } });
+  expect(lines()[what]).toBe('unwanted');
+});

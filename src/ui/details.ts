@@ -26,6 +26,26 @@ function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[
   return live === undefined ? undefined : { what, state: 'matches' };
 }
 
+const KIND_SERVED = {
+  EnvoyFilter: (view: ClusterView) => !!view.capabilities.envoyFilterServed,
+  RequestAuthentication: (view: ClusterView) => !!view.capabilities.securityPoliciesServed,
+  AuthorizationPolicy: (view: ClusterView) => !!view.capabilities.securityPoliciesServed,
+};
+
+function gatewayChildLines(kind: keyof typeof KIND_SERVED, ns: string, name: string, actions: readonly Action[], view: ClusterView): ChildLine[] {
+  if (!KIND_SERVED[kind](view)) return [];
+  const at = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`;
+  const planned = actions.flatMap((a) => (a.type === 'apply' && a.object.kind === kind ? [a.object] : []));
+  const live = view.gatewayChildrenOf(kind, ns, name);
+  const lines: ChildLine[] = planned.map((o) => ({ what: `${kind} ${at(o)}`, state: live.some((l) => at(l) === at(o)) ? 'differs' : 'missing' }));
+  for (const o of live) {
+    if (planned.some((p) => at(p) === at(o))) continue;
+    const unwanted = actions.some((a) => a.type === 'delete' && a.kind === kind && a.namespace === o.metadata.namespace && a.name === o.metadata.name);
+    lines.push({ what: `${kind} ${at(o)}`, state: unwanted ? 'unwanted' : 'matches' });
+  }
+  return lines;
+}
+
 function componentLine(api: ExposedAPI, result: Plan): ChildLine | undefined {
   const parent = parentComponentName(api);
   if (parent === undefined) return undefined;
@@ -39,6 +59,8 @@ export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Setting
     view.capabilities.virtualServiceApiVersion ? childOf('VirtualService', ns, name, actions, view.virtualService(ns, name)) : undefined,
     view.capabilities.serviceMonitorServed ? childOf('ServiceMonitor', ns, name, actions, view.serviceMonitor(ns, name)) : undefined,
   ].filter((c): c is ChildLine => c !== undefined);
+  // Gateway children live in the gateway's namespace: each one of the API's, as it stands, and any the plan would create.
+  for (const kind of ['EnvoyFilter', 'RequestAuthentication', 'AuthorizationPolicy'] as const) children.push(...gatewayChildLines(kind, ns, name, actions, view));
   const pods = podsToAnnotate(actions);
   if (pods > 0) children.push({ what: `metrics annotations on ${pods} pod${pods === 1 ? '' : 's'}`, state: 'differs' });
   const component = componentLine(api, result);

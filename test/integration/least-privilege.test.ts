@@ -55,7 +55,8 @@ async function applyManifests(options: ManifestOptions): Promise<string> {
 /**
  * A Canvas in `ns` (a Component with an API and a metrics API) served by `watch` and then
  * `reconcile` with these scope flags and kubeconfig: routing, status, ServiceMonitor, Component
- * roll-up, readiness, Events, leader election, pod annotations and their clean-up, nothing forbidden.
+ * roll-up, readiness, Events, leader election, pod annotations and their clean-up, a rate limit's
+ * EnvoyFilter and an API key's policies at the gateway and their deletion with the API, nothing forbidden.
  */
 async function convergesACanvas(ns: string, scope: string[], gateway: string, leaseNamespace: string, kubeconfig: string): Promise<void> {
   await createService(client, ns, { name: 'impl' });
@@ -65,6 +66,12 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   const owner = { ownerReferences: [{ apiVersion: 'oda.tmforum.org/v1', kind: 'Component', name: 'comp', uid: component.metadata.uid }] };
   const api = await createApi(client, ns, 'api', {}, owner);
   await createApi(client, ns, 'metrics', { apiType: 'prometheus', path: `/${ns}/metrics` }, owner);
+  // A rate limit: its EnvoyFilter goes to the gateway workload's namespace (here the Gateway's, the default).
+  // API keys too (an issuer is configured below): a RequestAuthentication and an AuthorizationPolicy beside it.
+  await createApi(client, ns, 'limited', { rateLimit: { enabled: true, limit: '5' }, apiKeyVerification: { enabled: true } });
+  const filter = `/apis/networking.istio.io/v1alpha3/namespaces/${gateway.split('/')[0]}/envoyfilters/oda-api-${ns}-limited`;
+  const keyPolicy = `/apis/security.istio.io/v1/namespaces/${gateway.split('/')[0]}/authorizationpolicies/oda-api-${ns}-limited`;
+  const jwt = ['--jwt-issuer', 'https://idp.example', '--jwks-uri', 'https://idp.example/certs'];
   await client.request('PATCH', `${components(ns)}/comp`, {
     contentType: 'application/merge-patch+json',
     body: { status: { coreAPIs: [{ name: 'api', uid: api.metadata.uid }] } },
@@ -72,7 +79,7 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
 
   let output = '';
   const { NODE_ENV: _jest, ...env } = process.env;
-  operator = spawn('kubectl', ['oda-api', 'watch', ...scope, '--gateway', gateway, '--lease-namespace', leaseNamespace, '--health-address', 'none', '--log-format', 'json'], {
+  operator = spawn('kubectl', ['oda-api', 'watch', ...scope, ...jwt, '--gateway', gateway, '--lease-namespace', leaseNamespace, '--health-address', 'none', '--log-format', 'json'], {
     env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -87,6 +94,8 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
     return !!a.status?.apiStatus?.url && !!m.status?.apiStatus?.url;
   });
   await expect(client.get(`${serviceMonitors(ns)}/metrics`)).resolves.toBeDefined();
+  await waitFor('the rate limit written at the gateway', () => client.get(filter).catch(() => undefined));
+  await waitFor('the API key policy written at the gateway', () => client.get(keyPolicy).catch(() => undefined));
   const pod = await createPod(client, ns, { app: 'impl' });
   await setPodReady(client, ns, pod, true);
   await waitFor('ready rolled up into the Component', async () => {
@@ -103,17 +112,22 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
 
   // Switching to pod annotations, as the same ServiceAccount: the ServiceMonitor is pruned,
   // the pod annotated, the finalizer added; deleting the API takes the annotations off.
-  const reconcile = ['reconcile', ...scope, '--gateway', gateway, '--metrics-mode', 'PrometheusAnnotation'];
+  const reconcile = ['reconcile', ...scope, ...jwt, '--gateway', gateway, '--metrics-mode', 'PrometheusAnnotation'];
   const annotate = await kubectlOdaApi(reconcile, { KUBECONFIG: kubeconfig });
   expect({ code: annotate.code, stderr: annotate.stderr, stdout: annotate.stdout }).toMatchObject({ code: 0, stderr: '' });
   const annotations = async () => (await client.get<{ metadata: { annotations?: Record<string, string> } }>(`/api/v1/namespaces/${ns}/pods/${pod}`)).metadata.annotations;
   expect((await annotations())?.['prometheus.io/scrape']).toBe('true');
   await expect(client.get(`${serviceMonitors(ns)}/metrics`)).rejects.toMatchObject({ status: 404 });
   await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/metrics`);
+  await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/limited`);
   const cleanup = await kubectlOdaApi(reconcile, { KUBECONFIG: kubeconfig });
   expect({ code: cleanup.code, stderr: cleanup.stderr }).toEqual({ code: 0, stderr: '' });
   expect((await annotations())?.['prometheus.io/scrape']).toBeUndefined();
   await expect(getApi(client, ns, 'metrics')).rejects.toMatchObject({ status: 404 });
+  // The rate-limited API's filter, deleted before its finalizer lets it go.
+  await expect(client.get(filter)).rejects.toMatchObject({ status: 404 });
+  await expect(client.get(keyPolicy)).rejects.toMatchObject({ status: 404 });
+  await waitFor('the rate-limited API gone', () => getApi(client, ns, 'limited').then(() => false, () => true));
 }
 
 test('with a glob, the operator does everything with exactly the ClusterRole and Role of `manifests`', async () => {

@@ -1,0 +1,51 @@
+// spec.rateLimit (TM Forum's shape: limit as a string, interval ps|pm) as an Envoy
+// local rate limit token bucket. Validation lives here too, so validate.ts and the
+// builder agree on what a limit is.
+
+/** The token bucket of one API's limit: `limit` requests per `fillSeconds`. */
+export interface RateLimit {
+  limit: number;
+  fillSeconds: 1 | 60;
+  interval: 'ps' | 'pm';
+  /** spec.rateLimit.identifier, when set: a per-client limit Envoy's local rate limit cannot key on. */
+  identifier?: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const absent = (v: unknown): boolean => v === undefined || v === null;
+
+/** The CRD types `limit` as a string ("10"); a number is accepted too. */
+function limitOf(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[0-9]+\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n >= 1 && n <= 1_000_000_000 ? n : undefined;
+}
+
+/** Problems with an enabled spec.rateLimit, each `field: expectation, got value`. */
+export function rateLimitProblems(raw: unknown, describe: (v: unknown) => string): string[] {
+  if (absent(raw)) return [];
+  if (!isRecord(raw)) return [`spec.rateLimit: must be an object, got ${describe(raw)}`];
+  const problems: string[] = [];
+  if (!absent(raw.enabled) && typeof raw.enabled !== 'boolean') problems.push(`spec.rateLimit.enabled: must be a boolean, got ${describe(raw.enabled)}`);
+  if (raw.enabled !== true) return problems;
+  if (limitOf(raw.limit) === undefined) {
+    problems.push(`spec.rateLimit.limit: must be a whole number of requests from 1 to 1000000000 (e.g. "10"), got ${describe(raw.limit)}`);
+  }
+  if (!absent(raw.interval) && raw.interval !== 'ps' && raw.interval !== 'pm') {
+    problems.push(`spec.rateLimit.interval: must be ps (per second) or pm (per minute), got ${describe(raw.interval)}`);
+  }
+  if (!absent(raw.identifier) && typeof raw.identifier !== 'string') problems.push(`spec.rateLimit.identifier: must be a string, got ${describe(raw.identifier)}`);
+  return problems;
+}
+
+/** The limit of a valid, enabled spec.rateLimit; undefined when not enabled (or not valid). */
+export function rateLimitOf(raw: unknown): RateLimit | undefined {
+  if (!isRecord(raw) || raw.enabled !== true) return undefined;
+  const limit = limitOf(raw.limit);
+  if (limit === undefined) return undefined;
+  const interval = raw.interval === 'pm' ? 'pm' : raw.interval === 'ps' || absent(raw.interval) ? 'ps' : undefined;
+  if (interval === undefined) return undefined;
+  const identifier = typeof raw.identifier === 'string' && raw.identifier.trim() !== '' ? raw.identifier.trim() : undefined;
+  return { limit, interval, fillSeconds: interval === 'pm' ? 60 : 1, ...(identifier ? { identifier } : {}) };
+}
+
+export const describeRate = (r: RateLimit): string => `${r.limit} request${r.limit === 1 ? '' : 's'} per ${r.interval === 'pm' ? 'minute' : 'second'}`;
