@@ -64,13 +64,14 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
   const unreadable: Unreadable = new Map();
   const inScope = scope.literal ?? [undefined];
 
-  const fill = async (name: StoreName, r: Resource, namespaces: (string | undefined)[], o: { filter?: boolean; query?: Query; add?: boolean } = {}) => {
+  // Only ever adds: the LISTs run at once, and two of them fill the Services (the namespaces',
+  // and the gateway's by label), finishing in either order.
+  const fill = async (name: StoreName, r: Resource, namespaces: (string | undefined)[], o: { filter?: boolean; query?: Query } = {}) => {
     try {
       const items = (await list(client, r, namespaces, o.query)).map(SLIM[name]);
       const kept = o.filter ? items.filter((i) => scope.matches(i.metadata.namespace ?? '')) : items;
       const store = stores[name] as Store;
-      if (o.add) for (const item of kept) store.upsert(item);
-      else store.replace(kept);
+      for (const item of kept) store.upsert(item);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 403) throw err;
       unreadable.set(r.plural, `cannot list ${r.plural}: ${err.message}`);
@@ -93,7 +94,7 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
     tasks.push(fill('services', SERVICE, inScope));
     const gatewayServices = gateways.then(() => {
       const labels = gatewayServiceLabels(new StoreView(stores, caps, settings).configuredGateway());
-      return fill('services', SERVICE, [undefined], { query: { labelSelector: labelSelector(labels) }, add: true });
+      return fill('services', SERVICE, [undefined], { query: { labelSelector: labelSelector(labels) } });
     });
     tasks.push(gatewayServices);
   } else {
