@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { openWindow } from '../measure/apiserver.mjs';
 import { coldWorkload } from './cold.mjs';
 import { perApi } from './common.mjs';
+import { apiUrl } from '../workload.mjs';
 
 const bin = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'bin', 'kubectl-oda_api');
 
@@ -41,5 +42,8 @@ export async function oneshot({ canvas, ns, n, options }) {
     }
     runs[run] = { seconds, exitCode: code, outcomes, requests, perApi: perApi(requests, n) };
   }
-  return { converged: runs.first.exitCode === 0 && runs.second.exitCode === 0, ...runs };
+  // Converged means every API got its URL through the gateway's address, as the operator gives it.
+  const { items } = await canvas.client.get(`/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis`);
+  const withUrl = items.filter((a) => a.status?.apiStatus?.url === apiUrl(a.spec.path)).length;
+  return { converged: runs.first.exitCode === 0 && runs.second.exitCode === 0 && withUrl === n, withUrl, ...runs };
 }
