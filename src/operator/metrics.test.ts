@@ -23,6 +23,7 @@ test("registers controller-runtime's controller and leader metrics beside ours, 
     'oda_api_reconcile_outcomes_total counter',
     'oda_api_watch_restarts_total counter',
     'oda_api_events_dropped_total counter',
+    'oda_api_heap_size_limit_bytes gauge',
     'oda_api_managed_apis gauge',
   ]);
 });
@@ -111,4 +112,9 @@ test('leadership by Lease name, the outcomes the engine judged, watch restarts a
   m.leading('oda-api-operator', false);
   managed = 3;
   expect(await lines(m)).toEqual(expect.arrayContaining(['leader_election_master_status{name="oda-api-operator"} 0', 'oda_api_managed_apis 3']));
+});
+
+test("reports V8's heap limit, so an SRE sees the cap the operator runs under", async () => {
+  const limit = (await lines(new OperatorMetrics())).find((l) => l.startsWith('oda_api_heap_size_limit_bytes '));
+  expect(Number(limit?.split(' ')[1])).toBe((await import('node:v8')).getHeapStatistics().heap_size_limit);
 });

@@ -3,6 +3,7 @@
 // for controller-runtime operators work as they are (the work queue's are in
 // runtime/queue-metrics.ts). Ours, which controller-runtime has no equivalent for,
 // start with oda_api_. docs/operations.md lists them all.
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DropReason } from '../kube/event-recorder.js';
 import type { Outcome } from '../reconcile/types.js';
@@ -83,6 +84,11 @@ export class OperatorMetrics {
       labelNames: ['reason'],
       registers,
     });
+    new Gauge({
+      name: 'oda_api_heap_size_limit_bytes',
+      help: "V8's heap limit (NODE_OPTIONS --max-old-space-size, or what V8 chose from the machine's memory).",
+      registers,
+    }).set(getHeapStatistics().heap_size_limit);
     const countManagedApis = () => this.countManagedApis();
     new Gauge({
       name: 'oda_api_managed_apis',
