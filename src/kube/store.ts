@@ -14,7 +14,12 @@ export class Store<T extends KubeObject = KubeObject, I extends string = never> 
   /** Bumped on every change, so derived data can be cached until the store changes. */
   version = 0;
 
-  constructor(private readonly indexers?: Indexers<T, I>) {}
+  /** The indexers as a list, made once: index() and unindex() run on every change. */
+  private readonly indexerList: [I, (object: T) => readonly string[]][];
+
+  constructor(indexers?: Indexers<T, I>) {
+    this.indexerList = indexers ? (Object.entries(indexers) as [I, (object: T) => readonly string[]][]) : [];
+  }
 
   static keyOf(o: KubeObject): string {
     return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -89,7 +94,7 @@ export class Store<T extends KubeObject = KubeObject, I extends string = never> 
   }
 
   private index(o: T): void {
-    for (const [index, keysOf] of this.indexerEntries()) {
+    for (const [index, keysOf] of this.indexerList) {
       let byKey = this.byIndex.get(index);
       if (!byKey) this.byIndex.set(index, (byKey = new Map()));
       for (const key of keysOf(o)) {
@@ -101,7 +106,7 @@ export class Store<T extends KubeObject = KubeObject, I extends string = never> 
   }
 
   private unindex(o: T): void {
-    for (const [index, keysOf] of this.indexerEntries()) {
+    for (const [index, keysOf] of this.indexerList) {
       const byKey = this.byIndex.get(index);
       for (const key of keysOf(o)) {
         const set = byKey?.get(key);
@@ -111,9 +116,6 @@ export class Store<T extends KubeObject = KubeObject, I extends string = never> 
     }
   }
 
-  private indexerEntries(): [I, (object: T) => readonly string[]][] {
-    return this.indexers ? (Object.entries(this.indexers) as [I, (object: T) => readonly string[]][]) : [];
-  }
 }
 
 /**

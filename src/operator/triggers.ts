@@ -14,7 +14,8 @@ const byImplementation = (stores: Stores, namespace: string, service: string) =>
 
 /** The keys of the APIs holding a route whose path overlaps one of `paths` (equal, or a prefix one way or the other). */
 const rivalsOf = (view: StoreView, paths: readonly string[]): string[] => {
-  const routes = paths.flatMap((p) => view.routes().relatives(p));
+  const table = view.routes();
+  const routes = paths.flatMap((p) => table.relatives(p));
   return [...new Set(routes.filter((r) => r.owner.kind === 'ExposedAPI').map((r) => `${r.owner.namespace}/${r.owner.name}`))];
 };
 

@@ -63,6 +63,16 @@ interface Blocker {
 
 type Where = { namespace: string; workloadLabels: Record<string, string> };
 
+/**
+ * What stands in the way of a group's kinds: their CRD is not served (an error until Istio is
+ * installed), or they may not be listed (existing ones are left alone: ours cannot be told apart).
+ */
+function kindsBlocker(served: boolean | undefined, unreadable: boolean | undefined, missing: [string, string], forbidden: [string, string]): Blocker | undefined {
+  if (!served) return { reason: missing[0], message: missing[1], problem: 'error' };
+  if (unreadable) return { reason: forbidden[0], message: forbidden[1], problem: 'error', keep: true };
+  return undefined;
+}
+
 function placement(view: ClusterView, settings: Settings): Where | Blocker {
   const service = view.gatewayService();
   const selector = service?.spec?.selector ?? {};
@@ -86,11 +96,12 @@ interface Group {
 function envoyFilterGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings): Group | undefined {
   if (!needsEnvoyFilter(spec)) return undefined;
   const caps = view.capabilities;
-  const blocker: Blocker | undefined = !caps.envoyFilterServed
-    ? { reason: 'EnvoyFilterCRDMissing', message: 'no EnvoyFilter CRD (networking.istio.io/v1alpha3) is served by this cluster; install Istio', problem: 'error' }
-    : caps.envoyFiltersUnreadable
-      ? { reason: 'EnvoyFiltersForbidden', message: "EnvoyFilters may not be listed, so one could not be written without risking someone else's; grant list and watch on envoyfilters (docs/rbac.md)", problem: 'error', keep: true }
-      : undefined;
+  const blocker = kindsBlocker(
+    caps.envoyFilterServed,
+    caps.envoyFiltersUnreadable,
+    ['EnvoyFilterCRDMissing', 'no EnvoyFilter CRD (networking.istio.io/v1alpha3) is served by this cluster; install Istio'],
+    ['EnvoyFiltersForbidden', "EnvoyFilters may not be listed, so one could not be written without risking someone else's; grant list and watch on envoyfilters (docs/rbac.md)"],
+  );
   return {
     features: [...(spec.rateLimit ? ['rateLimit'] : []), ...(spec.apiType === 'mcp' ? ['apiType mcp'] : [])],
     kinds: [ENVOY_FILTER_KIND],
@@ -122,11 +133,12 @@ function apiKeyGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings
   const jwt = settings.jwt;
   if (apiKey === undefined || jwt === undefined) return undefined;
   const caps = view.capabilities;
-  const blocker: Blocker | undefined = !caps.securityPoliciesServed
-    ? { reason: 'SecurityPolicyCRDMissing', message: 'no RequestAuthentication or AuthorizationPolicy CRD (security.istio.io/v1) is served by this cluster; install Istio', problem: 'error' }
-    : caps.securityPoliciesUnreadable
-      ? { reason: 'SecurityPoliciesForbidden', message: "RequestAuthentications or AuthorizationPolicies may not be listed, so none could be written without risking someone else's; grant list and watch on them (docs/rbac.md)", problem: 'error', keep: true }
-      : undefined;
+  const blocker = kindsBlocker(
+    caps.securityPoliciesServed,
+    caps.securityPoliciesUnreadable,
+    ['SecurityPolicyCRDMissing', 'no RequestAuthentication or AuthorizationPolicy CRD (security.istio.io/v1) is served by this cluster; install Istio'],
+    ['SecurityPoliciesForbidden', "RequestAuthentications or AuthorizationPolicies may not be listed, so none could be written without risking someone else's; grant list and watch on them (docs/rbac.md)"],
+  );
   return {
     features: ['apiKeyVerification'],
     kinds: [REQUEST_AUTHENTICATION_KIND, AUTHORIZATION_POLICY_KIND],
