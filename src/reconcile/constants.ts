@@ -48,3 +48,6 @@ export const OWNER_ANNOTATION = 'oda.tmforum.org/exposedapi';
 export const SECURITY_API_VERSION = 'security.istio.io/v1';
 export const REQUEST_AUTHENTICATION_KIND = 'RequestAuthentication';
 export const AUTHORIZATION_POLICY_KIND = 'AuthorizationPolicy';
+
+/** The MCP API's connect timeout (API_CONNECT_TIMEOUT) to its implementation: same name and namespace as the API, owned by it. */
+export const DESTINATION_RULE_KIND = 'DestinationRule';

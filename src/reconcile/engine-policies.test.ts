@@ -161,10 +161,10 @@ describe('reconcile: MCP', () => {
 
   it('takes the idle timeout from API_READ_TIMEOUT, and says what it cannot apply', async () => {
     const { c } = mcp();
-    const s: Settings = { ...settings, timeouts: { readMs: 300000, connectMs: 5000 } };
+    const s: Settings = { ...settings, timeouts: { readMs: 300000, writeMs: 5000 } };
     await c.converge(PRD, s);
     expect(patches(filterOf(c))[0].patch.value).toEqual({ route: { idle_timeout: '300s' } });
-    expect(condition(plan(c, undefined, s), 'PoliciesEnforced')).toMatchObject({ status: 'False', message: expect.stringContaining('API_CONNECT_TIMEOUT (a connect timeout needs a DestinationRule') });
+    expect(condition(plan(c, undefined, s), 'PoliciesEnforced')).toMatchObject({ status: 'False', message: expect.stringContaining('API_WRITE_TIMEOUT (Envoy has no per-route write timeout)') });
   });
 });
 

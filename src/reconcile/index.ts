@@ -9,6 +9,7 @@ export { isDns1035Label, isDns1123Label, isDns1123Subdomain, isHost, isIPv4, isI
 export { policiesCondition, specFeatures, type PolicyFeature } from './policies.js';
 export { planPolicies, policyRemovals, type PoliciesPlan } from './plan-policies.js';
 export { desiredEnvoyFilter, envoyFilterFor, envoyFilterName, filterName, needsEnvoyFilter, routeName } from './envoyfilter.js';
+export { desiredDestinationRule, destinationRuleMatches, implementationHost, mcpConnectTimeoutMs, targetsHost } from './destinationrule.js';
 export { describeRate, rateLimitOf, type RateLimit } from './ratelimit.js';
 export { buildUrl, gatewayAddress, urlHost, type ApiAddress, type GatewayAddress } from './url.js';
 export { implementationReady } from './readiness.js';

@@ -1,7 +1,8 @@
 // The policy part of a reconcile: the API's children at the ingress gateway, in the gateway
 // workload's namespace: an EnvoyFilter (rate limit, MCP stream timeout) and, for
 // apiKeyVerification with a JWT issuer configured, a RequestAuthentication and an
-// AuthorizationPolicy. Created, updated, adopted and pruned like the other children, plus
+// AuthorizationPolicy; and, in the API's namespace, an MCP API's DestinationRule
+// (plan-destinationrule.ts). Created, updated, adopted and pruned like the other children, plus
 // the finalizer that lets us delete them (they cannot carry an ownerReference: they live in
 // another namespace). Reports every requested feature (policies.ts).
 
@@ -12,6 +13,7 @@ import { AUTHORIZATION_POLICY_KIND, ENVOY_FILTER_API_VERSION, ENVOY_FILTER_KIND,
 import { desiredEnvoyFilter, envoyFilterFor, envoyFilterMatches, mcpIdleTimeout, needsEnvoyFilter, routeName } from './envoyfilter.js';
 import { apiKeyOf, desiredAuthorizationPolicy, desiredRequestAuthentication } from './jwt.js';
 import { apiNamespace } from './ownership.js';
+import { planDestinationRule } from './plan-destinationrule.js';
 import { policiesCondition, specFeatures, timeoutFeatures, type PolicyFeature } from './policies.js';
 import { describeRate } from './ratelimit.js';
 
@@ -158,14 +160,21 @@ export function planPolicies(api: ExposedAPI, spec: ApiSpec, view: ClusterView, 
   // Requested but not configured: reported, nothing written.
   const features = specFeatures(api.spec).filter((f) => !(f.feature === 'apiKeyVerification' && settings.jwt !== undefined));
   if (spec.apiType === 'mcp') features.push(...timeoutFeatures(settings));
+  // The DestinationRule stands apart from the gateway's children: its own namespace, owner and blockers.
+  const rule = planDestinationRule(api, spec, view, settings);
+  features.push(...rule.features);
   if (spec.policyIssues) {
-    // Nothing is written or removed: what is in force (the last valid limit) stays until the spec is fixed.
+    // Nothing at the gateway is written or removed: what is in force (the last valid limit) stays until the spec is fixed.
     const message = `invalid, not applied (the limit in force, if any, stays): ${spec.policyIssues.join('; ')}`;
     const all = [{ feature: 'rateLimit', enforced: false, detail: message }, ...features];
-    return { actions: [], condition: policiesCondition(all, { reason: 'InvalidPolicy' }), features: all, problem: 'invalid' };
+    return { actions: rule.actions, condition: policiesCondition(all, { reason: 'InvalidPolicy' }), features: all, problem: 'invalid' };
   }
   const groups = [envoyFilterGroup(api, spec, view, settings), apiKeyGroup(api, spec, view, settings)].filter((g): g is Group => g !== undefined);
-  if (groups.length === 0) return { actions: policyRemovals(api, view), condition: policiesCondition(features), features };
+  if (groups.length === 0) {
+    const plan: PoliciesPlan = { actions: [...rule.actions, ...policyRemovals(api, view)], condition: policiesCondition(features, rule.blocker), features };
+    if (rule.blocker) plan.problem = rule.blocker.problem;
+    return plan;
+  }
 
   const place = placement(view, settings);
   const notRouted: Blocker = { reason: 'NotRouted', message: 'the API is not routed, so there is no route to configure' };
@@ -205,7 +214,8 @@ export function planPolicies(api: ExposedAPI, spec: ApiSpec, view: ClusterView, 
     if (live === undefined) actions.push({ type: 'apply', object: desired, change: 'create' });
     else if (!envoyFilterMatches(desired, live)) actions.push({ type: 'apply', object: desired, change: 'update' });
   }
-  actions.push(...policyRemovals(api, view, wanted, untouched));
+  actions.push(...policyRemovals(api, view, wanted, untouched), ...rule.actions);
+  first ??= rule.blocker;
   const all = [...reported, ...features];
   const plan: PoliciesPlan = { actions, condition: policiesCondition(all, first), features: all };
   if (first?.problem) plan.problem = first.problem;

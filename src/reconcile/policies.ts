@@ -49,13 +49,13 @@ export function specFeatures(raw: Record<string, unknown>): PolicyFeature[] {
   return found;
 }
 
-/** The Canvas timeouts an MCP route cannot take from Istio's standard resources, as features not enforced. */
+/**
+ * The Canvas timeouts an MCP route cannot take from Istio's standard resources, as features
+ * not enforced. API_CONNECT_TIMEOUT is the DestinationRule's (plan-destinationrule.ts).
+ */
 export function timeoutFeatures(settings: Pick<Settings, 'timeouts'>): PolicyFeature[] {
   const t = settings.timeouts ?? {};
   const found: PolicyFeature[] = [];
-  if (t.connectMs !== undefined) {
-    found.push({ feature: 'API_CONNECT_TIMEOUT', enforced: false, detail: 'a connect timeout needs a DestinationRule for the implementation Service, which this version does not write', byDesign: true });
-  }
   if (t.writeMs !== undefined) found.push({ feature: 'API_WRITE_TIMEOUT', enforced: false, detail: 'Envoy has no per-route write timeout', byDesign: true });
   return found;
 }

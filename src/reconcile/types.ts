@@ -137,6 +137,10 @@ export interface Capabilities {
   securityPoliciesServed?: boolean;
   /** Set when either may not be listed (RBAC): none is written. */
   securityPoliciesUnreadable?: boolean;
+  /** e.g. `networking.istio.io/v1`, the newest served; undefined when no DestinationRule CRD is served (MCP connect timeouts need one). */
+  destinationRuleApiVersion?: string;
+  /** Set when DestinationRules may not be listed (RBAC): none is written, as someone else's for the same host could not be seen. */
+  destinationRulesUnreadable?: boolean;
 }
 
 /**
@@ -164,6 +168,10 @@ export interface ClusterView {
   gatewayChildrenOf(kind: string, namespace: string, name: string): KubeObject[];
   /** A gateway child by kind and its own namespace and name. */
   gatewayChild(kind: string, namespace: string, name: string): KubeObject | undefined;
+  /** A DestinationRule by namespace and name. */
+  destinationRule(namespace: string, name: string): KubeObject | undefined;
+  /** Every DestinationRule of a namespace (to find another one for the same host). */
+  destinationRules(namespace: string): KubeObject[];
 }
 
 /** The routes on the gateways, as the conflict check reads them. */
@@ -174,7 +182,7 @@ export interface RouteTable {
 
 /** One write the engine wants made. Executors perform these; the engine never does. */
 export type Action =
-  /** Server-side apply (our field manager, force) of a child: VirtualService, ServiceMonitor or EnvoyFilter. */
+  /** Server-side apply (our field manager, force) of a child: VirtualService, ServiceMonitor, EnvoyFilter, DestinationRule... */
   | { type: 'apply'; object: KubeObject; change: 'create' | 'update' }
   /** Delete a child we own that is no longer wanted. */
   | { type: 'delete'; apiVersion: string; kind: string; namespace: string; name: string }
