@@ -198,6 +198,7 @@ export class ClusterCache {
       if (watch.store === 'gateways') this.view.capabilities.gatewayUnverified = undefined;
       if (watch.store === 'envoyFilters') this.view.capabilities.envoyFiltersUnreadable = undefined;
       if (watch.store === 'requestAuthentications' || watch.store === 'authorizationPolicies') this.view.capabilities.securityPoliciesUnreadable = undefined;
+      if (watch.store === 'destinationRules') this.view.capabilities.destinationRulesUnreadable = undefined;
     }
     const started = [...wanted].filter(([key]) => !this.running.has(key)).map(([key, w]) => this.watch(key, w));
     if (crdsChanged) {
@@ -301,6 +302,9 @@ export class ClusterCache {
         } else if (name === 'requestAuthentications' || name === 'authorizationPolicies') {
           this.o.log.warn(`cannot read ${resource.plural}: API key verification is not enforced; the APIs that ask for it fail`, { error: message });
           this.securityPoliciesReadable(false);
+        } else if (name === 'destinationRules') {
+          this.o.log.warn(`cannot read ${where}: MCP connect timeouts are not enforced; the MCP APIs that ask for one fail`, { error: message });
+          this.destinationRulesReadable(false);
         } else {
           this.o.log.error(`forbidden: cannot list and watch ${where}; retrying quietly until the permission is granted`, { error: message });
         }
@@ -310,6 +314,7 @@ export class ClusterCache {
         if (name === 'gateways') this.gatewayReadable(true);
         if (name === 'envoyFilters') this.envoyFiltersReadable(true);
         if (name === 'requestAuthentications' || name === 'authorizationPolicies') this.securityPoliciesReadable(this.securityReadable());
+        if (name === 'destinationRules') this.destinationRulesReadable(this.readableEverywhere('destinationRules'));
       },
     });
     informer.on((type, object, previous) => {
@@ -355,6 +360,16 @@ export class ClusterCache {
   private securityPoliciesReadable(readable: boolean): void {
     this.view.capabilities.securityPoliciesUnreadable = readable ? undefined : true;
     this.capabilitiesChanged();
+  }
+
+  /** Watched per namespace: readable once no namespace's watch is forbidden any more. */
+  private destinationRulesReadable(readable: boolean): void {
+    this.view.capabilities.destinationRulesUnreadable = readable ? undefined : true;
+    this.capabilitiesChanged();
+  }
+
+  private readableEverywhere(store: StoreName): boolean {
+    return ![...this.running.values()].some((r) => r.watch.store === store && r.informer.forbidden() !== undefined);
   }
 
   /** Both security kinds readable now (one permitted while the other is still forbidden is not enough). */

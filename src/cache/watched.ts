@@ -4,7 +4,7 @@
 // namespaces on a shared gateway; the configured Gateway by name; the gateway Service by
 // its labels. With -A every kind is watched cluster-wide, as one watch each.
 import type { Discovered } from '../kube/discovery.js';
-import { AUTHORIZATION_POLICY, COMPONENT, ENDPOINT_SLICE, ENVOY_FILTER, EXPOSED_API, REQUEST_AUTHENTICATION, gatewayResource, POD, Resource, SERVICE, SERVICE_MONITOR, collectionPath, virtualServiceResource } from '../kube/resources.js';
+import { AUTHORIZATION_POLICY, COMPONENT, destinationRuleResource, ENDPOINT_SLICE, ENVOY_FILTER, EXPOSED_API, REQUEST_AUTHENTICATION, gatewayResource, POD, Resource, SERVICE, SERVICE_MONITOR, collectionPath, virtualServiceResource } from '../kube/resources.js';
 import type { StoreName } from '../kube/view.js';
 import { parseGatewaySetting } from '../reconcile/index.js';
 import type { Query } from '../runtime/informer.js';
@@ -14,7 +14,7 @@ import type { Query } from '../runtime/informer.js';
  * name unverified; forbidden gateway children (EnvoyFilters, Istio security policies) fail only the APIs that need
  * one (as under the Canvas chart's ClusterRole).
  */
-export const OPTIONAL: ReadonlySet<StoreName> = new Set(['gateways', 'envoyFilters', 'requestAuthentications', 'authorizationPolicies']);
+export const OPTIONAL: ReadonlySet<StoreName> = new Set(['gateways', 'envoyFilters', 'requestAuthentications', 'authorizationPolicies', 'destinationRules']);
 
 /** One LIST+WATCH: a kind, where (a namespace, or cluster-wide) and which objects. */
 export interface Watch {
@@ -87,6 +87,8 @@ export function watches(w: WatchInputs): Watch[] {
   if (caps.securityPoliciesServed) {
     list.push({ store: 'requestAuthentications', resource: REQUEST_AUTHENTICATION, owns: everywhere }, { store: 'authorizationPolicies', resource: AUTHORIZATION_POLICY, owns: everywhere });
   }
+  // Beside the APIs: an MCP API's own, and anyone else's for the same host.
+  if (caps.destinationRuleApiVersion) perNamespace('destinationRules', destinationRuleResource(version(caps.destinationRuleApiVersion)!));
   return list;
 }
 

@@ -14,6 +14,7 @@ export const CRD_NAMES = {
   envoyFilters: 'envoyfilters.networking.istio.io',
   requestAuthentications: 'requestauthentications.security.istio.io',
   authorizationPolicies: 'authorizationpolicies.security.istio.io',
+  destinationRules: 'destinationrules.networking.istio.io',
 } as const;
 
 export interface Crd extends KubeObject {
@@ -50,5 +51,6 @@ export function capabilitiesFromCrds(crds: readonly Crd[]): CrdCapabilities {
     componentStatusSubresource: component?.status ?? false,
     envoyFilterServed: served(byName(CRD_NAMES.envoyFilters)).has('v1alpha3'),
     securityPoliciesServed: served(byName(CRD_NAMES.requestAuthentications)).has('v1') && served(byName(CRD_NAMES.authorizationPolicies)).has('v1'),
+    destinationRuleApiVersion: pick(CRD_NAMES.destinationRules),
   };
 }

@@ -9,6 +9,7 @@ import { discover, type Discovered } from './discovery.js';
 import {
   collectionPath,
   COMPONENT,
+  destinationRuleResource,
   ENDPOINT_SLICE,
   AUTHORIZATION_POLICY,
   ENVOY_FILTER,
@@ -108,6 +109,8 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
   if (caps.securityPoliciesServed) {
     tasks.push(fill('requestAuthentications', REQUEST_AUTHENTICATION, [undefined]), fill('authorizationPolicies', AUTHORIZATION_POLICY, [undefined]));
   }
+  // In the APIs' namespaces, as the cache watches them: an MCP API's sits beside it.
+  if (caps.destinationRuleApiVersion) tasks.push(fill('destinationRules', destinationRuleResource(caps.destinationRuleApiVersion.split('/')[1]), inScope, { filter: true }));
   await Promise.all(tasks);
   // Pods matter in the annotation modes, and wherever an API still holds the finalizer
   // for annotations it put on pods earlier (so they can be removed).
@@ -137,10 +140,12 @@ export async function loadView({ client, settings, scope }: ClusterContext): Pro
   // Unreadable EnvoyFilters fail only the APIs that need one (plan-policies.ts).
   const envoyFiltersUnreadable = unreadable.has(ENVOY_FILTER.plural) || undefined;
   const securityPoliciesUnreadable = unreadable.has(REQUEST_AUTHENTICATION.plural) || unreadable.has(AUTHORIZATION_POLICY.plural) || undefined;
-  return { view: new StoreView(stores, { ...caps, gatewayUnverified, envoyFiltersUnreadable, securityPoliciesUnreadable }, settings), unreadable };
+  const destinationRulesUnreadable = unreadable.has(DESTINATION_RULES) || undefined;
+  return { view: new StoreView(stores, { ...caps, gatewayUnverified, envoyFiltersUnreadable, securityPoliciesUnreadable, destinationRulesUnreadable }, settings), unreadable };
 }
 
 const GATEWAYS = 'gateways';
+const DESTINATION_RULES = 'destinationrules';
 
 /** What the run could not verify, one line each, for the user (the APIs still converge). */
 export function unverified(unreadable: Unreadable, settings: Settings): string[] {

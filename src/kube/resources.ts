@@ -17,6 +17,7 @@ export const ENDPOINT_SLICE: Resource = { group: 'discovery.k8s.io', version: 'v
 export const SERVICE_MONITOR: Resource = { group: 'monitoring.coreos.com', version: 'v1', plural: 'servicemonitors', kind: 'ServiceMonitor' };
 export const virtualServiceResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'virtualservices', kind: 'VirtualService' });
 export const gatewayResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'gateways', kind: 'Gateway' });
+export const destinationRuleResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'destinationrules', kind: 'DestinationRule' });
 
 export const ENVOY_FILTER: Resource = { group: 'networking.istio.io', version: 'v1alpha3', plural: 'envoyfilters', kind: 'EnvoyFilter' };
 
@@ -28,6 +29,7 @@ const KINDS: Record<string, (version: string) => Resource> = {
   RequestAuthentication: (version) => ({ ...REQUEST_AUTHENTICATION, version }),
   AuthorizationPolicy: (version) => ({ ...AUTHORIZATION_POLICY, version }),
   VirtualService: virtualServiceResource,
+  DestinationRule: destinationRuleResource,
   ServiceMonitor: (version) => ({ ...SERVICE_MONITOR, version }),
   ExposedAPI: (version) => ({ ...EXPOSED_API, version }),
   Component: (version) => ({ ...COMPONENT, version }),

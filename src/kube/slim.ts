@@ -3,7 +3,7 @@
 // with what is read and not with what the cluster writes on objects. managedFields go
 // from every kind; Services, EndpointSlices and Pods, the kinds a cluster has most of and
 // the operator reads least of, keep only their read fields. Our own kinds and children
-// (ExposedAPIs, VirtualServices, ServiceMonitors, Components) keep the rest: their status
+// (ExposedAPIs, VirtualServices, ServiceMonitors, Components, DestinationRules...) keep the rest: their status
 // is merge-patched against the cached one, and their specs are compared whole.
 import type { EndpointSlice, KubeObject, ObjectMeta, Pod, Service } from '../reconcile/types.js';
 import type { StoreName } from './view.js';
@@ -70,4 +70,5 @@ export const SLIM: Record<StoreName, Slim> = {
   envoyFilters: withoutManagedFields,
   requestAuthentications: withoutManagedFields,
   authorizationPolicies: withoutManagedFields,
+  destinationRules: withoutManagedFields,
 };

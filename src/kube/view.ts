@@ -18,6 +18,7 @@ export interface Stores {
   envoyFilters: Store<KubeObject, 'owner'>;
   requestAuthentications: Store<KubeObject, 'owner'>;
   authorizationPolicies: Store<KubeObject, 'owner'>;
+  destinationRules: Store<KubeObject>;
 }
 
 /** The stores of the children written at the gateway, by kind. */
@@ -43,6 +44,7 @@ const STORE_OF_KIND: Record<string, StoreName> = {
   EnvoyFilter: 'envoyFilters',
   RequestAuthentication: 'requestAuthentications',
   AuthorizationPolicy: 'authorizationPolicies',
+  DestinationRule: 'destinationRules',
 };
 
 export function storeNameOf(kind: string): StoreName {
@@ -89,6 +91,7 @@ export function newStores(): Stores {
     envoyFilters: new Store({ owner: ownerOfGatewayChild }),
     requestAuthentications: new Store({ owner: ownerOfGatewayChild }),
     authorizationPolicies: new Store({ owner: ownerOfGatewayChild }),
+    destinationRules: new Store(),
   };
 }
 
@@ -196,5 +199,13 @@ export class StoreView implements ClusterView {
 
   gatewayChild(kind: string, namespace: string, name: string): KubeObject | undefined {
     return storeOf(this.stores, kind).get(namespace, name);
+  }
+
+  destinationRule(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.destinationRules.get(namespace, name);
+  }
+
+  destinationRules(namespace: string): KubeObject[] {
+    return this.stores.destinationRules.list(namespace);
   }
 }

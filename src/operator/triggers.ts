@@ -1,7 +1,7 @@
 // Which ExposedAPIs to reconcile when an object changes: controller-runtime's "handler"
 // step. Reads the stores only; the controller enqueues the keys it returns.
 import type { ExposedAPI, KubeObject, Service } from '../reconcile/types.js';
-import { controllerOf, OWNER_ANNOTATION, routesOfVirtualService } from '../reconcile/index.js';
+import { controllerOf, OWNER_ANNOTATION, routesOfVirtualService, targetsHost } from '../reconcile/index.js';
 import { Store } from '../kube/store.js';
 import type { StoreName, Stores, StoreView } from '../kube/view.js';
 
@@ -61,6 +61,15 @@ export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeO
       // Edited or deleted by someone else: put back by its API (named by the annotation, as the store indexes it).
       const owner = [object, previous].map((o) => o?.metadata.annotations?.[OWNER_ANNOTATION]).find((a) => a !== undefined);
       return owner ? [owner] : [];
+    }
+    case 'destinationRules': {
+      const owner = controllerOf(object);
+      if (owner?.kind === 'ExposedAPI') return [`${ns}/${owner.name}`];
+      // Someone else's may now stand in the way of (or free) the MCP APIs of its namespace whose host it covers.
+      return stores.exposedApis
+        .list(ns)
+        .filter((a) => a.spec.apiType === 'mcp' && [object, previous].some((o) => o !== undefined && targetsHost(o, implementationOf(a), ns)))
+        .map(keyOf);
     }
     case 'components':
       return stores.exposedApis.indexed('component', `${ns}/${object.metadata.name}`).map(keyOf);
