@@ -27,6 +27,7 @@ const servedRules: V1PolicyRule[] = [
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
   { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: ['networking.istio.io'], resources: ['destinationrules'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
@@ -45,6 +46,7 @@ const crds: V1PolicyRule = {
     'envoyfilters.networking.istio.io',
     'requestauthentications.security.istio.io',
     'authorizationpolicies.security.istio.io',
+    'destinationrules.networking.istio.io',
   ],
   verbs: ['list', 'watch'],
 };

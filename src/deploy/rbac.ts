@@ -16,6 +16,8 @@ export const SCOPE_RULES: V1PolicyRule[] = [
   // Children, written by server-side apply (create for a new object) and deleted when no longer wanted.
   { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: [...READ, 'create', 'patch', 'delete'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: [...READ, 'create', 'patch', 'delete'] },
+  // An MCP API's connect timeout, beside it; read in its namespace only (someone else's for the same host is sought there).
+  { apiGroups: ['networking.istio.io'], resources: ['destinationrules'], verbs: [...READ, 'create', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['services'], verbs: READ },
   // patch: metrics annotations in the PrometheusAnnotation and DataDogAnnotation modes.
   { apiGroups: [''], resources: ['pods'], verbs: [...READ, 'patch'] },
