@@ -41,6 +41,16 @@ test('namespaces: per-namespace watches, ExposedAPIs and VirtualServices cluster
   expect([gatewayServices.owns('a'), gatewayServices.owns('istio-system')]).toEqual([false, true]);
 });
 
+test('DestinationRules, when served: per namespace in scope (an MCP API\'s sits beside it), in the newest served version', () => {
+  const caps = { ...istio, destinationRuleApiVersion: 'networking.istio.io/v1' };
+  expect(keys({ caps, namespaces: ['a', 'b'] }).filter((k) => k.startsWith('destinationRules'))).toEqual([
+    'destinationRules /apis/networking.istio.io/v1/namespaces/a/destinationrules',
+    'destinationRules /apis/networking.istio.io/v1/namespaces/b/destinationrules',
+  ]);
+  expect(keys({ caps })).toContain('destinationRules /apis/networking.istio.io/v1/destinationrules');
+  expect(keys({ caps: istio }).some((k) => k.startsWith('destinationRules'))).toBe(false);
+});
+
 test('a bare gateway name resolves in every namespace: every Gateway of that name', () => {
   expect(keys({ caps: istio, namespaces: ['a'], gateway: 'gw' })).toContain('gateways /apis/networking.istio.io/v1/gateways?fieldSelector=metadata.name=gw');
 });

@@ -17,6 +17,7 @@ const canvas = [
   crd(CRD_NAMES.envoyFilters, [['v1alpha3', true]]),
   crd(CRD_NAMES.requestAuthentications, [['v1', true]]),
   crd(CRD_NAMES.authorizationPolicies, [['v1', true]]),
+  crd(CRD_NAMES.destinationRules, [['v1', false], ['v1beta1', true], ['v1alpha3', true]]),
 ];
 
 test('a full Canvas: every kind served, the newest VirtualService and Gateway versions served', () => {
@@ -30,6 +31,7 @@ test('a full Canvas: every kind served, the newest VirtualService and Gateway ve
     componentStatusSubresource: true,
     envoyFilterServed: true,
     securityPoliciesServed: true,
+    destinationRuleApiVersion: 'networking.istio.io/v1beta1',
   });
 });
 

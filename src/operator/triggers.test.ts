@@ -70,3 +70,25 @@ describe('apiKeysFor an EnvoyFilter', () => {
     expect(apiKeysFor('envoyFilters', filter(), undefined, view)).toEqual([]);
   });
 });
+
+describe('apiKeysFor a DestinationRule', () => {
+  const mcp = (namespace: string, name: string, implementation: string): ExposedAPI => ({ ...api(namespace, name, `/${name}`), spec: { name, apiType: 'mcp', implementation, path: `/${name}`, port: 8080 } });
+  const view = viewWith(mcp('a', 'tools', 'impl'), mcp('a', 'other', 'elsewhere'), api('a', 'plain', '/plain'), mcp('b', 'tools', 'impl'));
+  const rule = (host: string, owner?: string) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { namespace: 'a', name: owner ?? 'theirs', ...(owner ? { ownerReferences: [{ apiVersion: 'oda.tmforum.org/v1', kind: 'ExposedAPI', name: owner, uid: 'u', controller: true }] } : {}) },
+    spec: { host },
+  });
+
+  it('plans again the API that owns it', () => {
+    expect(apiKeysFor('destinationRules', rule('impl.a.svc.cluster.local', 'tools'), undefined, view)).toEqual(['a/tools']);
+  });
+
+  it("plans again, for someone else's, the MCP APIs of its namespace whose host it covers, before or after an edit", () => {
+    expect(apiKeysFor('destinationRules', rule('impl'), undefined, view)).toEqual(['a/tools']);
+    expect(apiKeysFor('destinationRules', rule('unrelated'), rule('impl'), view)).toEqual(['a/tools']);
+    expect(apiKeysFor('destinationRules', rule('*.a.svc.cluster.local'), undefined, view).sort()).toEqual(['a/other', 'a/tools']);
+    expect(apiKeysFor('destinationRules', rule('unrelated'), undefined, view)).toEqual([]);
+  });
+});

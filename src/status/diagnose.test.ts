@@ -1,6 +1,6 @@
 import { diagnose } from './diagnose.js';
 import { clusterOf, type ClusterObjects } from '../test-support/cluster.js';
-import { endpointSlice, exposedApi, NS, service } from '../test-support/objects.js';
+import { endpointSlice, exposedApi, NS, service, SETTINGS } from '../test-support/objects.js';
 import type { PodInfo } from './links.js';
 
 const now = new Date('2026-01-02T00:00:00Z');
@@ -79,4 +79,16 @@ test('the Component entry: missing until the Component operator adds it', async 
   const d = await run({ apis: [owned], services: [service('impl')], slices: [endpointSlice('impl', 1)], components: [component], gatewayIp: '192.0.2.1' }, [pod('p', true)]);
   expect(fact(d, 'component')).toBe('Component comp has no entry for this API yet (the Component operator adds it)');
   expect(d.available).toBe(true);
+});
+
+test("an MCP API's connect timeout: a policy line naming its DestinationRule, broken while the rule differs", async () => {
+  const settings = { ...SETTINGS, timeouts: { connectMs: 5000 } };
+  const cluster = clusterOf({ apis: [exposedApi('m', { apiType: 'mcp' })], services: [service('impl')], slices: [endpointSlice('impl', 1)], gatewayIp: '192.0.2.1' }, { settings });
+  cluster.capabilities = { ...cluster.capabilities, envoyFilterServed: true, destinationRuleApiVersion: 'networking.istio.io/v1' };
+  await cluster.converge('m');
+  const policies = () => diagnose(cluster.api('m'), cluster.view(), settings, [], now).links.filter((l) => l.name === 'policy');
+  expect(policies()).toContainEqual({ name: 'policy', mark: 'ok', fact: `API_CONNECT_TIMEOUT: enforced: a connect timeout of 5s to impl.${NS}.svc.cluster.local, by DestinationRule ${NS}/m` });
+  const rule = cluster.stores.destinationRules.get(NS, 'm')!;
+  cluster.put({ ...rule, spec: { ...(rule.spec as object), trafficPolicy: {} } });
+  expect(policies()).toContainEqual({ name: 'policy', mark: 'broken', fact: 'the DestinationRule differs from the desired state' });
 });

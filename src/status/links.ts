@@ -1,6 +1,6 @@
 // The links of the "why is my API not ready?" chain, each judged from the cluster view,
 // the engine's result on it and (for pods) a targeted read. Pure.
-import { AUTHORIZATION_POLICY_KIND, componentEntryState, ENVOY_FILTER_KIND, gatewayAddress, REQUEST_AUTHENTICATION_KIND, isMetricsApi, plannedChild, podsToAnnotate, statusDiffers, type ApiSpec } from '../reconcile/index.js';
+import { AUTHORIZATION_POLICY_KIND, componentEntryState, DESTINATION_RULE_KIND, ENVOY_FILTER_KIND, gatewayAddress, REQUEST_AUTHENTICATION_KIND, isMetricsApi, plannedChild, podsToAnnotate, statusDiffers, type ApiSpec } from '../reconcile/index.js';
 import type { ClusterView, Condition, EndpointSlice, Plan, Settings } from '../reconcile/types.js';
 import type { PolicyFeature } from '../reconcile/index.js';
 
@@ -112,7 +112,7 @@ export function statusLink(result: Plan): Link {
 /**
  * One `policy` link per requested feature (policies.ts): enforced (and by what), not
  * enforceable (skipped, with why: no operator could fix it), or blocked (broken); then the
- * gateway children against the plan.
+ * policy children (at the gateway, and the DestinationRule) against the plan.
  */
 export function policyLinks(features: readonly PolicyFeature[], result: Plan): Link[] {
   if (features.length === 0) return [skipped('policy', 'none requested (rateLimit, apiKeyVerification, quota, OASValidation, template, CORS, apiType mcp)')];
@@ -120,7 +120,7 @@ export function policyLinks(features: readonly PolicyFeature[], result: Plan): L
     const fact = `${f.feature}: ${f.enforced ? 'enforced' : 'not enforced'}: ${f.detail}`;
     return f.enforced ? ok('policy', fact) : f.byDesign ? skipped('policy', fact) : broken('policy', fact);
   });
-  for (const kind of [ENVOY_FILTER_KIND, REQUEST_AUTHENTICATION_KIND, AUTHORIZATION_POLICY_KIND]) {
+  for (const kind of [ENVOY_FILTER_KIND, REQUEST_AUTHENTICATION_KIND, AUTHORIZATION_POLICY_KIND, DESTINATION_RULE_KIND]) {
     const planned = plannedChild(result.actions, kind);
     if (planned === 'missing') links.push(broken('policy', `the ${kind} does not exist yet (no operator has reconciled this API)`));
     if (planned === 'differs') links.push(broken('policy', `the ${kind} differs from the desired state`));

@@ -1,6 +1,7 @@
 import type { StoreView } from '../kube/view.js';
+import type { Settings } from '../reconcile/types.js';
 import { clusterOf } from '../test-support/cluster.js';
-import { endpointSlice, exposedApi, NS, service } from '../test-support/objects.js';
+import { endpointSlice, exposedApi, NS, service, SETTINGS } from '../test-support/objects.js';
 import { detailsFor } from './details.js';
 
 const now = new Date('2026-01-02T00:00:00Z');
@@ -55,4 +56,31 @@ test('a rate-limited API lists its EnvoyFilter in the gateway namespace: missing
   const api = cluster.api('r');
   cluster.put({ ...api, spec: { ...api.spec, rateLimit: { enabled: false } } });
   expect(lines()[what]).toBe('unwanted');
+});
+
+test('an MCP API with a connect timeout lists its DestinationRule: missing, matching, differing, then unwanted', async () => {
+  const settings: Settings = { ...SETTINGS, timeouts: { connectMs: 5000 } };
+  const cluster = clusterOf({ apis: [exposedApi('m', { apiType: 'mcp' })], services: [service('impl')], gatewayIp: '192.0.2.1' }, { settings });
+  cluster.capabilities = { ...cluster.capabilities, envoyFilterServed: true, destinationRuleApiVersion: 'networking.istio.io/v1' };
+  const lines = (s = settings) => {
+    const view = cluster.view(s);
+    return Object.fromEntries(detailsFor(cluster.api('m'), view, s, now).children.map((c) => [c.what, c.state]));
+  };
+  const what = `DestinationRule ${NS}/m`;
+  expect(lines()[what]).toBe('missing');
+  await cluster.converge('m');
+  expect(lines()[what]).toBe('matches');
+  const rule = cluster.stores.destinationRules.get(NS, 'm')!;
+  cluster.put({ ...rule, spec: { ...(rule.spec as object), host: 'elsewhere' } });
+  expect(lines()[what]).toBe('differs');
+  expect(lines({ ...settings, timeouts: {} })[what]).toBe('unwanted');
+});
+
+test("someone else's DestinationRule at the API's name is not shown as the API's", () => {
+  const settings = { ...SETTINGS, timeouts: { connectMs: 5000 } };
+  const cluster = clusterOf({ apis: [exposedApi('m', { apiType: 'mcp' })], services: [service('impl')], gatewayIp: '192.0.2.1' }, { settings });
+  cluster.capabilities = { ...cluster.capabilities, envoyFilterServed: true, destinationRuleApiVersion: 'networking.istio.io/v1' };
+  cluster.put({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'm', namespace: NS }, spec: { host: 'impl' } });
+  const view = cluster.view();
+  expect(detailsFor(cluster.api('m'), view, settings, now).children.map((c) => c.what)).not.toContain(`DestinationRule ${NS}/m`);
 });

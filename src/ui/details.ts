@@ -1,7 +1,7 @@
 // The details of one API for the dashboard's pane: its conditions as the engine sees them,
 // each child and whether it matches the desired state (the engine's plan would write it
 // if not), and its URLs. Pure; Events are fetched separately when the pane opens.
-import { componentEntryState, parentComponentName, plannedChild, podsToAnnotate, reconcile, statusDiffers, type ChildState } from '../reconcile/index.js';
+import { componentEntryState, controlledBy, parentComponentName, plannedChild, podsToAnnotate, reconcile, statusDiffers, type ChildState } from '../reconcile/index.js';
 import type { Action, ClusterView, Condition, ExposedAPI, Plan, Settings } from '../reconcile/types.js';
 
 export interface ChildLine {
@@ -17,7 +17,7 @@ export interface Details {
   children: ChildLine[];
 }
 
-type Kind = 'VirtualService' | 'ServiceMonitor';
+type Kind = 'VirtualService' | 'ServiceMonitor' | 'DestinationRule';
 
 function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[], live: unknown): ChildLine | undefined {
   const what = `${kind} ${ns}/${name}`;
@@ -46,6 +46,11 @@ function gatewayChildLines(kind: keyof typeof KIND_SERVED, ns: string, name: str
   return lines;
 }
 
+function ownDestinationRule(api: ExposedAPI, view: ClusterView): unknown {
+  const live = view.destinationRule(api.metadata.namespace ?? '', api.metadata.name);
+  return live !== undefined && controlledBy(live, api) ? live : undefined;
+}
+
 function componentLine(api: ExposedAPI, result: Plan): ChildLine | undefined {
   const parent = parentComponentName(api);
   if (parent === undefined) return undefined;
@@ -58,6 +63,8 @@ export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Setting
   const children = [
     view.capabilities.virtualServiceApiVersion ? childOf('VirtualService', ns, name, actions, view.virtualService(ns, name)) : undefined,
     view.capabilities.serviceMonitorServed ? childOf('ServiceMonitor', ns, name, actions, view.serviceMonitor(ns, name)) : undefined,
+    // Only the API's own: one of someone else's at that name is reported by PoliciesEnforced.
+    view.capabilities.destinationRuleApiVersion ? childOf('DestinationRule', ns, name, actions, ownDestinationRule(api, view)) : undefined,
   ].filter((c): c is ChildLine => c !== undefined);
   // Gateway children live in the gateway's namespace: each one of the API's, as it stands, and any the plan would create.
   for (const kind of ['EnvoyFilter', 'RequestAuthentication', 'AuthorizationPolicy'] as const) children.push(...gatewayChildLines(kind, ns, name, actions, view));
