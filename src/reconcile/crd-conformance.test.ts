@@ -11,6 +11,7 @@ import { desiredServiceMonitor } from './metrics.js';
 import { desiredVirtualService } from './virtualservice.js';
 import { desiredEnvoyFilter } from './envoyfilter.js';
 import { desiredAuthorizationPolicy, desiredRequestAuthentication } from './jwt.js';
+import { desiredDestinationRule } from './destinationrule.js';
 
 const dir = resolve(process.env.ODA_API_REFERENCE_CRDS_DIR ?? '../shared/reference/crds');
 
@@ -155,6 +156,19 @@ if (existsSync(dir)) describe(`generated objects validate against the upstream C
     const filter = desiredEnvoyFilter(api, s, timeouts, { namespace: 'istio-ingress', workloadLabels: { istio: 'ingressgateway' } });
     expect(violations(body(filter), envoyFilter)).toEqual([]);
   });
+
+  // The CRD also checks `duration(self) >= duration('1ms')` (CEL, not run here; the integration
+  // suite's run on the upstream CRDs does): the value must be a duration of 1 ms or more.
+  const destinationRule = schemasOf('istio-destinationrules.yaml');
+  for (const version of ['v1', 'v1beta1', 'v1alpha3']) {
+    it.each([[1], [1500], [60000]])(`DestinationRule ${version}: API_CONNECT_TIMEOUT %s ms`, (ms) => {
+      const rule = desiredDestinationRule(api, { ...spec, apiType: 'mcp' }, ms, `networking.istio.io/${version}`, 'components');
+      expect(violations(body(rule), destinationRule.get(version)!)).toEqual([]);
+      const timeout = (rule.spec as { trafficPolicy: { connectionPool: { tcp: { connectTimeout: string } } } }).trafficPolicy.connectionPool.tcp.connectTimeout;
+      expect(timeout).toMatch(/^[0-9]+(\.[0-9]+)?s$/);
+      expect(Number(timeout.slice(0, -1))).toBeGreaterThanOrEqual(0.001);
+    });
+  }
 
   it('the checker itself rejects unknown fields, wrong types and bad patterns', () => {
     const bad = { spec: { hosts: 'x', http: [{ corsPolicy: { maxAge: 5, nope: true } }] } };
