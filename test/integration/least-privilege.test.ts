@@ -56,7 +56,8 @@ async function applyManifests(options: ManifestOptions): Promise<string> {
  * A Canvas in `ns` (a Component with an API and a metrics API) served by `watch` and then
  * `reconcile` with these scope flags and kubeconfig: routing, status, ServiceMonitor, Component
  * roll-up, readiness, Events, leader election, pod annotations and their clean-up, a rate limit's
- * EnvoyFilter and an API key's policies at the gateway and their deletion with the API, nothing forbidden.
+ * EnvoyFilter and an API key's policies at the gateway and their deletion with the API, an MCP
+ * API's DestinationRule (API_CONNECT_TIMEOUT) and its pruning, nothing forbidden.
  */
 async function convergesACanvas(ns: string, scope: string[], gateway: string, leaseNamespace: string, kubeconfig: string): Promise<void> {
   await createService(client, ns, { name: 'impl' });
@@ -71,6 +72,9 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   await createApi(client, ns, 'limited', { rateLimit: { enabled: true, limit: '5' }, apiKeyVerification: { enabled: true } });
   const filter = `/apis/networking.istio.io/v1alpha3/namespaces/${gateway.split('/')[0]}/envoyfilters/oda-api-${ns}-limited`;
   const keyPolicy = `/apis/security.istio.io/v1/namespaces/${gateway.split('/')[0]}/authorizationpolicies/oda-api-${ns}-limited`;
+  // An MCP API with a connect timeout: a DestinationRule beside it.
+  await createApi(client, ns, 'tools', { apiType: 'mcp' });
+  const rule = `/apis/networking.istio.io/v1/namespaces/${ns}/destinationrules/tools`;
   const jwt = ['--jwt-issuer', 'https://idp.example', '--jwks-uri', 'https://idp.example/certs'];
   await client.request('PATCH', `${components(ns)}/comp`, {
     contentType: 'application/merge-patch+json',
@@ -80,7 +84,7 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   let output = '';
   const { NODE_ENV: _jest, ...env } = process.env;
   operator = spawn('kubectl', ['oda-api', 'watch', ...scope, ...jwt, '--gateway', gateway, '--lease-namespace', leaseNamespace, '--health-address', 'none', '--log-format', 'json'], {
-    env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
+    env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}`, API_CONNECT_TIMEOUT: '5000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   operator.stdout!.on('data', (d) => (output += d));
@@ -96,6 +100,7 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   await expect(client.get(`${serviceMonitors(ns)}/metrics`)).resolves.toBeDefined();
   await waitFor('the rate limit written at the gateway', () => client.get(filter).catch(() => undefined));
   await waitFor('the API key policy written at the gateway', () => client.get(keyPolicy).catch(() => undefined));
+  await waitFor('the MCP API\'s DestinationRule written', () => client.get(rule).catch(() => undefined));
   const pod = await createPod(client, ns, { app: 'impl' });
   await setPodReady(client, ns, pod, true);
   await waitFor('ready rolled up into the Component', async () => {
@@ -118,6 +123,9 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   const annotations = async () => (await client.get<{ metadata: { annotations?: Record<string, string> } }>(`/api/v1/namespaces/${ns}/pods/${pod}`)).metadata.annotations;
   expect((await annotations())?.['prometheus.io/scrape']).toBe('true');
   await expect(client.get(`${serviceMonitors(ns)}/metrics`)).rejects.toMatchObject({ status: 404 });
+  // Run without API_CONNECT_TIMEOUT: the MCP API's DestinationRule is pruned.
+  await expect(client.get(rule)).rejects.toMatchObject({ status: 404 });
+  await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/tools`);
   await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/metrics`);
   await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${ns}/exposedapis/limited`);
   const cleanup = await kubectlOdaApi(reconcile, { KUBECONFIG: kubeconfig });
