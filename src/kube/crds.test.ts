@@ -17,6 +17,8 @@ const canvas = [
   crd(CRD_NAMES.envoyFilters, [['v1alpha3', true]]),
   crd(CRD_NAMES.requestAuthentications, [['v1', true]]),
   crd(CRD_NAMES.authorizationPolicies, [['v1', true]]),
+  crd(CRD_NAMES.httpRoutes, [['v1', true], ['v1beta1', true]]),
+  crd(CRD_NAMES.gatewayApiGateways, [['v1', true]]),
 ];
 
 test('a full Canvas: every kind served, the newest VirtualService and Gateway versions served', () => {
@@ -30,6 +32,8 @@ test('a full Canvas: every kind served, the newest VirtualService and Gateway ve
     componentStatusSubresource: true,
     envoyFilterServed: true,
     securityPoliciesServed: true,
+    httpRouteServed: true,
+    gatewayApiServed: true,
   });
 });
 
@@ -44,6 +48,8 @@ test('no CRDs: nothing served', () => {
     componentStatusSubresource: false,
     envoyFilterServed: false,
     securityPoliciesServed: false,
+    httpRouteServed: false,
+    gatewayApiServed: false,
   });
 });
 

@@ -14,6 +14,8 @@ export const CRD_NAMES = {
   envoyFilters: 'envoyfilters.networking.istio.io',
   requestAuthentications: 'requestauthentications.security.istio.io',
   authorizationPolicies: 'authorizationpolicies.security.istio.io',
+  httpRoutes: 'httproutes.gateway.networking.k8s.io',
+  gatewayApiGateways: 'gateways.gateway.networking.k8s.io',
 } as const;
 
 export interface Crd extends KubeObject {
@@ -50,5 +52,7 @@ export function capabilitiesFromCrds(crds: readonly Crd[]): CrdCapabilities {
     componentStatusSubresource: component?.status ?? false,
     envoyFilterServed: served(byName(CRD_NAMES.envoyFilters)).has('v1alpha3'),
     securityPoliciesServed: served(byName(CRD_NAMES.requestAuthentications)).has('v1') && served(byName(CRD_NAMES.authorizationPolicies)).has('v1'),
+    httpRouteServed: served(byName(CRD_NAMES.httpRoutes)).has('v1'),
+    gatewayApiServed: served(byName(CRD_NAMES.gatewayApiGateways)).has('v1'),
   };
 }

@@ -50,6 +50,7 @@ export async function discover(client: KubeClient): Promise<Discovered> {
   // EnvoyFilters have one version only, whatever the VirtualServices' newest is.
   const envoyFilters = istioVersions.includes('v1alpha3') ? await resourcesOf(client, 'networking.istio.io/v1alpha3') : undefined;
   const security = await resourcesOf(client, 'security.istio.io/v1');
+  const gatewayApi = await resourcesOf(client, 'gateway.networking.k8s.io/v1');
   return {
     exposedApiStatusSubresource: oda.has('exposedapis/status'),
     virtualServiceApiVersion: istio?.has('virtualservices') ? vsApiVersion : undefined,
@@ -59,5 +60,7 @@ export async function discover(client: KubeClient): Promise<Discovered> {
     componentStatusSubresource: oda.has('components/status'),
     envoyFilterServed: envoyFilters?.has('envoyfilters') ?? false,
     securityPoliciesServed: (security?.has('requestauthentications') && security.has('authorizationpolicies')) ?? false,
+    httpRouteServed: gatewayApi?.has('httproutes') ?? false,
+    gatewayApiServed: gatewayApi?.has('gateways') ?? false,
   };
 }

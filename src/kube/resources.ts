@@ -18,6 +18,10 @@ export const SERVICE_MONITOR: Resource = { group: 'monitoring.coreos.com', versi
 export const virtualServiceResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'virtualservices', kind: 'VirtualService' });
 export const gatewayResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'gateways', kind: 'Gateway' });
 
+export const HTTP_ROUTE: Resource = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', kind: 'HTTPRoute' };
+/** Gateway API Gateways (the httproute router reads them; never written). */
+export const GATEWAY_API_GATEWAY: Resource = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', kind: 'Gateway' };
+
 export const ENVOY_FILTER: Resource = { group: 'networking.istio.io', version: 'v1alpha3', plural: 'envoyfilters', kind: 'EnvoyFilter' };
 
 export const REQUEST_AUTHENTICATION: Resource = { group: 'security.istio.io', version: 'v1', plural: 'requestauthentications', kind: 'RequestAuthentication' };
@@ -28,6 +32,7 @@ const KINDS: Record<string, (version: string) => Resource> = {
   RequestAuthentication: (version) => ({ ...REQUEST_AUTHENTICATION, version }),
   AuthorizationPolicy: (version) => ({ ...AUTHORIZATION_POLICY, version }),
   VirtualService: virtualServiceResource,
+  HTTPRoute: (version) => ({ ...HTTP_ROUTE, version }),
   ServiceMonitor: (version) => ({ ...SERVICE_MONITOR, version }),
   ExposedAPI: (version) => ({ ...EXPOSED_API, version }),
   Component: (version) => ({ ...COMPONENT, version }),

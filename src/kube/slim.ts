@@ -70,4 +70,6 @@ export const SLIM: Record<StoreName, Slim> = {
   envoyFilters: withoutManagedFields,
   requestAuthentications: withoutManagedFields,
   authorizationPolicies: withoutManagedFields,
+  httpRoutes: withoutManagedFields,
+  gatewayApiGateways: withoutManagedFields,
 };
