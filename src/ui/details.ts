@@ -17,7 +17,7 @@ export interface Details {
   children: ChildLine[];
 }
 
-type Kind = 'VirtualService' | 'ServiceMonitor';
+type Kind = 'VirtualService' | 'HTTPRoute' | 'ServiceMonitor';
 
 function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[], live: unknown): ChildLine | undefined {
   const what = `${kind} ${ns}/${name}`;
@@ -57,6 +57,7 @@ export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Setting
   const { namespace: ns, name, actions } = result;
   const children = [
     view.capabilities.virtualServiceApiVersion ? childOf('VirtualService', ns, name, actions, view.virtualService(ns, name)) : undefined,
+    view.capabilities.httpRouteServed ? childOf('HTTPRoute', ns, name, actions, view.httpRoute(ns, name)) : undefined,
     view.capabilities.serviceMonitorServed ? childOf('ServiceMonitor', ns, name, actions, view.serviceMonitor(ns, name)) : undefined,
   ].filter((c): c is ChildLine => c !== undefined);
   // Gateway children live in the gateway's namespace: each one of the API's, as it stands, and any the plan would create.
