@@ -199,6 +199,7 @@ export class ClusterCache {
       if (watch.store === 'envoyFilters') this.view.capabilities.envoyFiltersUnreadable = undefined;
       if (watch.store === 'requestAuthentications' || watch.store === 'authorizationPolicies') this.view.capabilities.securityPoliciesUnreadable = undefined;
       if (watch.store === 'destinationRules') this.view.capabilities.destinationRulesUnreadable = undefined;
+      if (watch.store === 'httpRoutes') this.view.capabilities.httpRoutesUnreadable = undefined;
     }
     const started = [...wanted].filter(([key]) => !this.running.has(key)).map(([key, w]) => this.watch(key, w));
     if (crdsChanged) {
@@ -225,6 +226,7 @@ export class ClusterCache {
       namespaces: this.namespacesInScope(),
       inScope: scope.matches,
       gateway: settings.gateway,
+      router: settings.router,
       gatewayServiceLabels: gatewaysRead ? gatewayServiceLabels(this.view.configuredGateway()) : undefined,
       // Until the APIs are read, pods in every mode: an API may hold annotations to clean up.
       pods: settings.metricsMode !== 'ServiceMonitor' || !apisRead || this.annotationsLeft(),
@@ -299,6 +301,10 @@ export class ClusterCache {
         } else if (name === 'envoyFilters') {
           this.o.log.warn('cannot read EnvoyFilters: rate limits and MCP stream timeouts are not enforced; the APIs that ask for them fail', { error: message });
           this.envoyFiltersReadable(false);
+        } else if (name === 'httpRoutes' || name === 'gatewayApiGateways') {
+          const fails = this.ctx.settings.router === 'httproute' ? 'the APIs fail until it is granted' : 'HTTPRoutes a router switch left are not pruned';
+          this.o.log.warn(`cannot read ${resource.plural}.${resource.group}: ${fails}`, { error: message });
+          if (name === 'httpRoutes') this.httpRoutesReadable(false);
         } else if (name === 'requestAuthentications' || name === 'authorizationPolicies') {
           this.o.log.warn(`cannot read ${resource.plural}: API key verification is not enforced; the APIs that ask for it fail`, { error: message });
           this.securityPoliciesReadable(false);
@@ -313,6 +319,7 @@ export class ClusterCache {
         this.o.log.info(`permission granted: watching ${where}`);
         if (name === 'gateways') this.gatewayReadable(true);
         if (name === 'envoyFilters') this.envoyFiltersReadable(true);
+        if (name === 'httpRoutes') this.httpRoutesReadable(true);
         if (name === 'requestAuthentications' || name === 'authorizationPolicies') this.securityPoliciesReadable(this.securityReadable());
         if (name === 'destinationRules') this.destinationRulesReadable(this.readableEverywhere('destinationRules'));
       },
@@ -354,6 +361,11 @@ export class ClusterCache {
 
   private envoyFiltersReadable(readable: boolean): void {
     this.view.capabilities.envoyFiltersUnreadable = readable ? undefined : true;
+    this.capabilitiesChanged();
+  }
+
+  private httpRoutesReadable(readable: boolean): void {
+    this.view.capabilities.httpRoutesUnreadable = readable ? undefined : true;
     this.capabilitiesChanged();
   }
 

@@ -4,7 +4,24 @@
 // namespaces on a shared gateway; the configured Gateway by name; the gateway Service by
 // its labels. With -A every kind is watched cluster-wide, as one watch each.
 import type { Discovered } from '../kube/discovery.js';
-import { AUTHORIZATION_POLICY, COMPONENT, destinationRuleResource, ENDPOINT_SLICE, ENVOY_FILTER, EXPOSED_API, REQUEST_AUTHENTICATION, gatewayResource, POD, Resource, SERVICE, SERVICE_MONITOR, collectionPath, virtualServiceResource } from '../kube/resources.js';
+import {
+  AUTHORIZATION_POLICY,
+  COMPONENT,
+  destinationRuleResource,
+  ENDPOINT_SLICE,
+  ENVOY_FILTER,
+  EXPOSED_API,
+  GATEWAY_API_GATEWAY,
+  HTTP_ROUTE,
+  REQUEST_AUTHENTICATION,
+  gatewayResource,
+  POD,
+  Resource,
+  SERVICE,
+  SERVICE_MONITOR,
+  collectionPath,
+  virtualServiceResource,
+} from '../kube/resources.js';
 import type { StoreName } from '../kube/view.js';
 import { parseGatewaySetting } from '../reconcile/index.js';
 import type { Query } from '../runtime/informer.js';
@@ -12,9 +29,18 @@ import type { Query } from '../runtime/informer.js';
 /**
  * Stores the operator can work without: a forbidden Gateway LIST means routing to the configured
  * name unverified; forbidden gateway children (EnvoyFilters, Istio security policies) fail only the APIs that need
- * one (as under the Canvas chart's ClusterRole).
+ * one (as under the Canvas chart's ClusterRole); forbidden HTTPRoutes or Gateway API Gateways fail
+ * the APIs only under the httproute router (under the other, HTTPRoutes are read to prune those a switch left).
  */
-export const OPTIONAL: ReadonlySet<StoreName> = new Set(['gateways', 'envoyFilters', 'requestAuthentications', 'authorizationPolicies', 'destinationRules']);
+export const OPTIONAL: ReadonlySet<StoreName> = new Set([
+  'gateways',
+  'envoyFilters',
+  'requestAuthentications',
+  'authorizationPolicies',
+  'httpRoutes',
+  'gatewayApiGateways',
+  'destinationRules',
+]);
 
 /** One LIST+WATCH: a kind, where (a namespace, or cluster-wide) and which objects. */
 export interface Watch {
@@ -36,6 +62,8 @@ export interface WatchInputs {
   inScope: (namespace: string) => boolean;
   /** The gateway setting: `namespace/name` or a bare name. */
   gateway: string;
+  /** The router: Gateway API Gateways are read only for httproute. */
+  router?: 'virtualservice' | 'httproute';
   /** The labels of the gateway Service (the Gateway's selector); undefined until Gateways are read. */
   gatewayServiceLabels?: Record<string, string>;
   /** Whether pods are read: in the annotation modes, or while an API in scope has annotations to clean up. */
@@ -77,7 +105,10 @@ export function watches(w: WatchInputs): Watch[] {
   perNamespace('endpointSlices', ENDPOINT_SLICE, { labelSelector: 'kubernetes.io/service-name' });
   if (caps.exposedApiServed !== false) list.push({ store: 'exposedApis', resource: EXPOSED_API, owns: everywhere });
   if (caps.virtualServiceApiVersion) list.push({ store: 'virtualServices', resource: virtualServiceResource(version(caps.virtualServiceApiVersion)!), owns: everywhere });
-  if (caps.gatewayApiVersion) list.push(gatewayWatch(gatewayResource(version(caps.gatewayApiVersion)!), w));
+  if (caps.gatewayApiVersion) list.push(gatewayWatch('gateways', gatewayResource(version(caps.gatewayApiVersion)!), w));
+  // Cluster-wide, as VirtualServices: routes conflict across namespaces, and a router switch leaves some to prune.
+  if (caps.httpRouteServed) list.push({ store: 'httpRoutes', resource: HTTP_ROUTE, owns: everywhere });
+  if (caps.gatewayApiServed && w.router === 'httproute') list.push(gatewayWatch('gatewayApiGateways', GATEWAY_API_GATEWAY, w));
   if (caps.serviceMonitorServed) perNamespace('serviceMonitors', SERVICE_MONITOR);
   if (caps.componentServed) perNamespace('components', COMPONENT);
   if (w.pods) perNamespace('pods', POD);
@@ -98,9 +129,9 @@ export function watches(w: WatchInputs): Watch[] {
  * in each API's namespace (as Istio does), so every Gateway of that name, cluster-wide.
  * Other gateways' routes are then judged by gateway name.
  */
-function gatewayWatch(resource: Resource, w: WatchInputs): Watch {
-  if (w.namespaces === undefined) return { store: 'gateways', resource, owns: everywhere };
+function gatewayWatch(store: 'gateways' | 'gatewayApiGateways', resource: Resource, w: WatchInputs): Watch {
+  if (w.namespaces === undefined) return { store, resource, owns: everywhere };
   const { namespace, name } = parseGatewaySetting(w.gateway, '');
   const query = { fieldSelector: `metadata.name=${name}` };
-  return namespace ? { store: 'gateways', resource, namespace, query, owns: (n) => n === namespace } : { store: 'gateways', resource, query, owns: everywhere };
+  return namespace ? { store, resource, namespace, query, owns: (n) => n === namespace } : { store, resource, query, owns: everywhere };
 }

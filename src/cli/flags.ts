@@ -42,9 +42,14 @@ export const settingsFlags = {
     env: 'APIOPERATORISTIO_PUBLICHOSTNAME',
   }),
   gateway: Flags.string({
-    description: 'Istio Gateway the APIs are routed through: name or namespace/name',
+    description: 'Gateway the APIs are routed through (an Istio Gateway; a Gateway API Gateway with --router httproute): name or namespace/name',
     env: 'APIOPERATORISTIO_COMPONENTGATEWAY',
     default: 'component-gateway',
+  }),
+  router: Flags.string({
+    description: 'What routes each API: virtualservice (Istio VirtualServices, the Canvas default) or httproute (Gateway API HTTPRoutes on a Gateway API Gateway)',
+    env: 'APIOPERATORISTIO_ROUTER',
+    default: 'virtualservice',
   }),
   'scrape-interval': Flags.string({ description: 'Scrape interval written to ServiceMonitors', default: '15s' }),
   'jwt-issuer': Flags.string({ description: 'JWT issuer the tokens of apiKeyVerification APIs are checked against (with --jwks-uri)', env: 'APIOPERATORISTIO_JWT_ISSUER' }),
@@ -78,6 +83,7 @@ interface SettingsFlags {
   'metrics-mode': string;
   'public-hostname'?: string;
   gateway: string;
+  router: string;
   'scrape-interval': string;
   'jwt-issuer'?: string;
   'jwks-uri'?: string;
@@ -88,6 +94,7 @@ function settingsFrom(flags: SettingsFlags): Settings {
     metricsMode: flags['metrics-mode'],
     publicHostname: flags['public-hostname'] || undefined,
     gateway: flags.gateway,
+    router: flags.router,
     scrapeInterval: flags['scrape-interval'],
     // Environment only, as the Canvas's Kong and APISIX operators read them (docs/policies.md).
     ...(env.timeouts ? { timeouts: env.timeouts } : {}),

@@ -27,6 +27,7 @@ export default class Manifests extends BaseCommand {
   static flags = {
     ...scopeFlags,
     gateway: settingsFlags.gateway,
+    router: settingsFlags.router,
     // Not -n: here as elsewhere -n is the namespaces the operator serves, not where it runs.
     'operator-namespace': Flags.string({
       description: 'Namespace the operator runs in (its ServiceAccount, Deployment and Lease)',
@@ -48,6 +49,7 @@ export default class Manifests extends BaseCommand {
       replicas: flags.replicas,
       served: servedNamespaces(flags),
       gateway: flags.gateway,
+      router: flags.router,
       ...(flags['gateway-workload-namespace'] ? { gatewayWorkloadNamespace: flags['gateway-workload-namespace'] } : {}),
     };
     const errors = manifestOptionErrors(options);

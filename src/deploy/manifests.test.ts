@@ -26,6 +26,7 @@ const servedRules: V1PolicyRule[] = [
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis', 'components'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
   { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: ['networking.istio.io'], resources: ['destinationrules'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
@@ -47,6 +48,8 @@ const crds: V1PolicyRule = {
     'requestauthentications.security.istio.io',
     'authorizationpolicies.security.istio.io',
     'destinationrules.networking.istio.io',
+    'httproutes.gateway.networking.k8s.io',
+    'gateways.gateway.networking.k8s.io',
   ],
   verbs: ['list', 'watch'],
 };
@@ -95,7 +98,7 @@ describe('buildManifests with -A', () => {
   it('grants cluster-wide exactly what the operator uses', () => {
     expect(find<V1ClusterRole>('ClusterRole').rules).toEqual([
       ...servedRules,
-      { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['networking.istio.io', 'gateway.networking.k8s.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
       crds,
       ...envoyFilters,
     ]);
@@ -139,9 +142,10 @@ describe('buildManifests with plain namespace names', () => {
   const clusterReads: V1PolicyRule[] = [
     { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
   ];
-  const theGateway: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], resourceNames: ['component-gateway'], verbs: ['get', 'list', 'watch'] };
+  const theGateway: V1PolicyRule = { apiGroups: ['networking.istio.io', 'gateway.networking.k8s.io'], resources: ['gateways'], resourceNames: ['component-gateway'], verbs: ['get', 'list', 'watch'] };
   /** namespace -> rules of the Role there, with its binding checked. */
   const rolesOf = (among: KubernetesObject[]) => {
     const bindings = among.filter((o): o is V1RoleBinding => o.kind === 'RoleBinding');
@@ -191,6 +195,17 @@ describe('buildManifests with plain namespace names', () => {
     expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': servedRules, 'istio-system': envoyFilterWrites });
   });
 
+  it('with the httproute router, writes the gateway children in the Gateway API Gateway\'s namespace (each served one for a bare name), and says the router', () => {
+    const named = buildManifests({ ...options, served: ['components'], gateway: 'gw-ns/canvas-gateway', router: 'httproute' });
+    const gatewayRead = { ...theGateway, resourceNames: ['canvas-gateway'] };
+    expect(rolesOf(named)).toEqual({ canvas: lease, components: servedRules, 'gw-ns': [gatewayRead, ...envoyFilterWrites] });
+    const bare = buildManifests({ ...options, served: ['comps-a', 'comps-b'], gateway: 'component-gateway', router: 'httproute' });
+    expect(rolesOf(bare)).toEqual({ canvas: lease, 'comps-a': [...servedRules, ...envoyFilterWrites], 'comps-b': [...servedRules, ...envoyFilterWrites] });
+    const env = find<V1Deployment>('Deployment', named).spec!.template.spec!.containers[0].env ?? [];
+    expect(env).toContainEqual({ name: 'APIOPERATORISTIO_ROUTER', value: 'httproute' });
+    expect(manifestOptionErrors({ ...options, router: 'ingress' })).toEqual([expect.stringContaining('router "ingress": must be virtualservice')]);
+  });
+
   it('writes EnvoyFilters where the gateway workload is said to run', () => {
     const canvas = buildManifests({ ...options, served: ['components'], gateway: 'components/component-gateway', gatewayWorkloadNamespace: 'istio-ingress' });
     expect(rolesOf(canvas)).toEqual({ canvas: lease, components: [...servedRules, theGateway], 'istio-ingress': envoyFilterWrites });
@@ -203,7 +218,7 @@ describe('buildManifests with globs', () => {
     const globs = buildManifests({ ...options, served: patterns, gateway: 'istio-ingress/component-gateway' });
     expect(find<V1ClusterRole>('ClusterRole', globs).rules).toEqual([
       ...servedRules,
-      { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['networking.istio.io', 'gateway.networking.k8s.io'], resources: ['gateways'], verbs: ['get', 'list', 'watch'] },
       crds,
       ...envoyFilters,
       { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },

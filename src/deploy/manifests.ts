@@ -11,7 +11,7 @@ import type {
   V1ServiceAccount,
 } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { gatewayError, parseNamespacePatterns } from '../reconcile/index.js';
+import { gatewayError, parseNamespacePatterns, routerError } from '../reconcile/index.js';
 import { rbacFor, type Served } from './rbac.js';
 
 /** Name of every object, and of the leader-election Lease (the watch command's default). */
@@ -33,6 +33,8 @@ export interface ManifestOptions {
   served: Served;
   /** The Istio Gateway, name or namespace/name: the Deployment routes through it and may read it. */
   gateway: string;
+  /** `httproute` for Gateway API routing (APIOPERATORISTIO_ROUTER); absent: virtualservice. */
+  router?: string;
   /** Where the gateway's ingress pods run, so EnvoyFilters may be written there (plain names); default: rbac.ts defaultWorkloadNamespace. */
   gatewayWorkloadNamespace?: string;
 }
@@ -44,13 +46,14 @@ const RBAC = 'rbac.authorization.k8s.io';
  * The Canvas operator's settings, with the Canvas chart's defaults; the watch command reads them.
  * The namespaces and the gateway come from the options, as the RBAC is made for them.
  */
-function canvasEnv({ served, gateway }: ManifestOptions): Record<string, string> {
+function canvasEnv({ served, gateway, router }: ManifestOptions): Record<string, string> {
   return {
     // -A is an argument instead: no value of COMPONENT_NAMESPACE means every namespace.
     ...(served === 'all' ? {} : { COMPONENT_NAMESPACE: served.join(',') }),
     OPENMETRICS_IMPLEMENTATION: 'ServiceMonitor',
     APIOPERATORISTIO_PUBLICHOSTNAME: '',
     APIOPERATORISTIO_COMPONENTGATEWAY: gateway,
+    ...(router === 'httproute' ? { APIOPERATORISTIO_ROUTER: router } : {}),
     LOGGING: '20',
   };
 }
@@ -73,6 +76,8 @@ export function manifestOptionErrors(options: ManifestOptions): string[] {
   }
   const badGateway = gatewayError(gateway);
   if (badGateway) errors.push(badGateway);
+  const badRouter = options.router === undefined ? undefined : routerError(options.router);
+  if (badRouter) errors.push(badRouter);
   const workload = options.gatewayWorkloadNamespace;
   if (workload !== undefined && (workload.length > 63 || !DNS_LABEL.test(workload))) {
     errors.push(`gateway workload namespace "${workload}" is not a valid name (lower-case letters, digits and '-', at most 63 characters)`);
@@ -151,7 +156,7 @@ function deployment(options: ManifestOptions): V1Deployment {
 /** Everything to apply, in an order `kubectl apply` can create it in. */
 export function buildManifests(options: ManifestOptions): KubernetesObject[] {
   const { namespace } = options;
-  const rbac = rbacFor(options.served, options.gateway, namespace, OPERATOR_NAME, options.gatewayWorkloadNamespace);
+  const rbac = rbacFor(options.served, options.gateway, namespace, OPERATOR_NAME, options.gatewayWorkloadNamespace, options.router);
   const roleRef = (kind: string) => ({ apiGroup: RBAC, kind, name: OPERATOR_NAME });
   const subjects = [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }];
   const serviceAccount: V1ServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME, namespace) };

@@ -15,6 +15,8 @@ export const SCOPE_RULES: V1PolicyRule[] = [
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis/status', 'components/status'], verbs: ['patch'] },
   // Children, written by server-side apply (create for a new object) and deleted when no longer wanted.
   { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: [...READ, 'create', 'patch', 'delete'] },
+  // The httproute router's children; under either router the other's are read and pruned after a switch.
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: [...READ, 'create', 'patch', 'delete'] },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: [...READ, 'create', 'patch', 'delete'] },
   // An MCP API's connect timeout, beside it; read in its namespace only (someone else's for the same host is sought there).
   { apiGroups: ['networking.istio.io'], resources: ['destinationrules'], verbs: [...READ, 'create', 'patch', 'delete'] },
@@ -35,6 +37,7 @@ export const SCOPE_RULES: V1PolicyRule[] = [
 export const CLUSTER_READ_RULES: V1PolicyRule[] = [
   { apiGroups: ['oda.tmforum.org'], resources: ['exposedapis'], verbs: READ },
   { apiGroups: ['networking.istio.io'], resources: ['virtualservices'], verbs: READ },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: READ },
   { apiGroups: [''], resources: ['services'], verbs: READ },
 ];
 
@@ -64,8 +67,8 @@ export function defaultWorkloadNamespace(gateway: string): string {
   return namespace || 'istio-system';
 }
 
-/** Every Istio Gateway: routes through other gateways are judged by what those serve. */
-export const GATEWAY_RULE: V1PolicyRule = { apiGroups: ['networking.istio.io'], resources: ['gateways'], verbs: READ };
+/** Every Gateway, Istio's and Gateway API's (the httproute router): routes through other gateways are judged by what those serve. */
+export const GATEWAY_RULE: V1PolicyRule = { apiGroups: ['networking.istio.io', 'gateway.networking.k8s.io'], resources: ['gateways'], verbs: READ };
 
 /** Only the configured Gateway, read with a metadata.name field selector, which lets resourceNames restrict a list and a watch. */
 export const gatewayRules = (name: string): V1PolicyRule[] => [{ ...GATEWAY_RULE, resourceNames: [name] }];
@@ -98,10 +101,11 @@ export interface Rbac {
 
 /**
  * The RBAC for serving `served` through `gateway` (name or namespace/name), with the Lease
- * `leaseName` in `operatorNamespace`, writing EnvoyFilters in `workloadNamespace`. A bare gateway name resolves in each VirtualService's own
+ * `leaseName` in `operatorNamespace`, writing EnvoyFilters in `workloadNamespace` (the Gateway's namespace under
+ * the httproute router). A bare gateway name resolves in each route's own
  * namespace (as Istio resolves it), so the Gateway of that name is read in every namespace.
  */
-export function rbacFor(served: Served, gateway: string, operatorNamespace: string, leaseName: string, workloadNamespace = defaultWorkloadNamespace(gateway)): Rbac {
+export function rbacFor(served: Served, gateway: string, operatorNamespace: string, leaseName: string, workloadNamespace = defaultWorkloadNamespace(gateway), router = 'virtualservice'): Rbac {
   const literal = served === 'all' ? undefined : literalNamespaces(served);
   const roles = new Map<string, V1PolicyRule[]>([[operatorNamespace, leaseRules(leaseName)]]);
   const grant = (namespace: string, rules: V1PolicyRule[]) => roles.set(namespace, [...(roles.get(namespace) ?? []), ...rules]);
@@ -111,7 +115,9 @@ export function rbacFor(served: Served, gateway: string, operatorNamespace: stri
     clusterRules = [...CLUSTER_READ_RULES, ...(namespace ? [] : gatewayRules(name)), ...CRD_RULES, ...POLICY_READ_RULES];
     for (const ns of literal) grant(ns, SCOPE_RULES);
     if (namespace) grant(namespace, gatewayRules(name));
-    grant(workloadNamespace, POLICY_WRITE_RULES);
+    // The httproute router attaches them to the Gateway from its namespace: a bare name is in each API's.
+    if (router === 'httproute' && !namespace) for (const ns of literal) grant(ns, POLICY_WRITE_RULES);
+    else grant(router === 'httproute' ? namespace : workloadNamespace, POLICY_WRITE_RULES);
   }
   return { clusterRules, roles: [...roles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
 }

@@ -101,8 +101,9 @@ const isGone = (err: unknown, action: Action) =>
 /** A reason this API cannot be reconciled because something it needs could not be read. */
 function blockedBy(api: ExposedAPI, settings: Settings, unreadable: Unreadable): string | undefined {
   // Not gateways: unreadable, an API is routed to the configured name, unverified.
-  const needs = ['services', 'endpointslices', 'virtualservices'];
-  if (isMetricsApi(String(api.spec.apiType))) needs.push(settings.metricsMode === 'ServiceMonitor' ? 'servicemonitors' : 'pods');
+  const route = settings.router === 'httproute' ? 'httproutes.gateway.networking.k8s.io' : 'virtualservices.networking.istio.io';
+  const needs = ['services', 'endpointslices.discovery.k8s.io', route];
+  if (isMetricsApi(String(api.spec.apiType))) needs.push(settings.metricsMode === 'ServiceMonitor' ? 'servicemonitors.monitoring.coreos.com' : 'pods');
   return needs.map((k) => unreadable.get(k)).find(Boolean);
 }
 

@@ -18,6 +18,8 @@ const canvas = [
   crd(CRD_NAMES.requestAuthentications, [['v1', true]]),
   crd(CRD_NAMES.authorizationPolicies, [['v1', true]]),
   crd(CRD_NAMES.destinationRules, [['v1', false], ['v1beta1', true], ['v1alpha3', true]]),
+  crd(CRD_NAMES.httpRoutes, [['v1', true], ['v1beta1', true]]),
+  crd(CRD_NAMES.gatewayApiGateways, [['v1', true]]),
 ];
 
 test('a full Canvas: every kind served, the newest VirtualService and Gateway versions served', () => {
@@ -32,6 +34,8 @@ test('a full Canvas: every kind served, the newest VirtualService and Gateway ve
     envoyFilterServed: true,
     securityPoliciesServed: true,
     destinationRuleApiVersion: 'networking.istio.io/v1beta1',
+    httpRouteServed: true,
+    gatewayApiServed: true,
   });
 });
 
@@ -46,6 +50,8 @@ test('no CRDs: nothing served', () => {
     componentStatusSubresource: false,
     envoyFilterServed: false,
     securityPoliciesServed: false,
+    httpRouteServed: false,
+    gatewayApiServed: false,
   });
 });
 

@@ -15,6 +15,8 @@ export const CRD_NAMES = {
   requestAuthentications: 'requestauthentications.security.istio.io',
   authorizationPolicies: 'authorizationpolicies.security.istio.io',
   destinationRules: 'destinationrules.networking.istio.io',
+  httpRoutes: 'httproutes.gateway.networking.k8s.io',
+  gatewayApiGateways: 'gateways.gateway.networking.k8s.io',
 } as const;
 
 export interface Crd extends KubeObject {
@@ -52,5 +54,7 @@ export function capabilitiesFromCrds(crds: readonly Crd[]): CrdCapabilities {
     envoyFilterServed: served(byName(CRD_NAMES.envoyFilters)).has('v1alpha3'),
     securityPoliciesServed: served(byName(CRD_NAMES.requestAuthentications)).has('v1') && served(byName(CRD_NAMES.authorizationPolicies)).has('v1'),
     destinationRuleApiVersion: pick(CRD_NAMES.destinationRules),
+    httpRouteServed: served(byName(CRD_NAMES.httpRoutes)).has('v1'),
+    gatewayApiServed: served(byName(CRD_NAMES.gatewayApiGateways)).has('v1'),
   };
 }

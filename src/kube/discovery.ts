@@ -50,7 +50,7 @@ export async function discover(client: KubeClient): Promise<Discovered> {
   // EnvoyFilters have one version only, whatever the VirtualServices' newest is.
   const envoyFilters = istioVersions.includes('v1alpha3') ? await resourcesOf(client, 'networking.istio.io/v1alpha3') : undefined;
   const security = await resourcesOf(client, 'security.istio.io/v1');
-  // DestinationRules: the same newest version as VirtualServices (Istio serves its networking kinds together).
+  const gatewayApi = await resourcesOf(client, 'gateway.networking.k8s.io/v1');
   return {
     exposedApiStatusSubresource: oda.has('exposedapis/status'),
     virtualServiceApiVersion: istio?.has('virtualservices') ? vsApiVersion : undefined,
@@ -60,6 +60,9 @@ export async function discover(client: KubeClient): Promise<Discovered> {
     componentStatusSubresource: oda.has('components/status'),
     envoyFilterServed: envoyFilters?.has('envoyfilters') ?? false,
     securityPoliciesServed: (security?.has('requestauthentications') && security.has('authorizationpolicies')) ?? false,
+    // The same newest version as VirtualServices (Istio serves its networking kinds together).
     destinationRuleApiVersion: istio?.has('destinationrules') ? vsApiVersion : undefined,
+    httpRouteServed: gatewayApi?.has('httproutes') ?? false,
+    gatewayApiServed: gatewayApi?.has('gateways') ?? false,
   };
 }

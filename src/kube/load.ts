@@ -14,6 +14,8 @@ import {
   AUTHORIZATION_POLICY,
   ENVOY_FILTER,
   EXPOSED_API,
+  GATEWAY_API_GATEWAY,
+  HTTP_ROUTE,
   REQUEST_AUTHENTICATION,
   gatewayResource,
   POD,
@@ -27,8 +29,11 @@ import { newStores, StoreName, StoreView, Stores } from './view.js';
 import { Store } from './store.js';
 import { naturalCompare } from '../runtime/natural-order.js';
 
-/** Kinds that could not be read, with the reason; APIs that need them fail with it. */
+/** Kinds that could not be read (by resourceKey), with the reason; APIs that need them fail with it. */
 export type Unreadable = Map<string, string>;
+
+/** `plural.group` (`plural` for the core group): Istio's and Gateway API's `gateways` are different kinds. */
+export const resourceKey = (r: Resource): string => (r.group ? `${r.plural}.${r.group}` : r.plural);
 
 export interface Loaded {
   stores: Stores;
@@ -75,7 +80,7 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
       for (const item of kept) store.upsert(item);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 403) throw err;
-      unreadable.set(r.plural, `cannot list ${r.plural}: ${err.message}`);
+      unreadable.set(resourceKey(r), `cannot list ${r.plural}: ${err.message}`);
     }
   };
 
@@ -89,6 +94,9 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
     tasks.push(fill('virtualServices', virtualServiceResource(caps.virtualServiceApiVersion.split('/')[1]), [undefined]));
   }
   const gateways = caps.gatewayApiVersion ? fill('gateways', gatewayResource(caps.gatewayApiVersion.split('/')[1]), ...gatewaysWhere(scope, settings.gateway)) : Promise.resolve();
+  // As the cache watches them (cache/watched.ts): every HTTPRoute; Gateway API Gateways for the httproute router.
+  if (caps.httpRouteServed) tasks.push(fill('httpRoutes', HTTP_ROUTE, [undefined]));
+  if (caps.gatewayApiServed && settings.router === 'httproute') tasks.push(fill('gatewayApiGateways', GATEWAY_API_GATEWAY, ...gatewaysWhere(scope, settings.gateway)));
   if (scope.literal) {
     // Services of the namespaces, and the gateway Service (it may live anywhere) by its
     // labels, once the Gateway says them; not every Service of the cluster.
@@ -117,9 +125,9 @@ export async function loadStores(client: KubeClient, caps: Discovered, settings:
   const annotated = stores.exposedApis.list().some((a) => scope.matches(a.metadata.namespace!) && a.metadata.finalizers?.includes(FINALIZER));
   if (settings.metricsMode !== 'ServiceMonitor' || annotated) await fill('pods', POD, inScope, { filter: true });
 
-  if (unreadable.has(EXPOSED_API.plural)) {
+  if (unreadable.has(resourceKey(EXPOSED_API))) {
     // Without the APIs there is nothing to do: let the caller report it as a whole-run error.
-    throw new ApiError(403, 'Forbidden', unreadable.get(EXPOSED_API.plural)!, 'GET', collectionPath(EXPOSED_API));
+    throw new ApiError(403, 'Forbidden', unreadable.get(resourceKey(EXPOSED_API))!, 'GET', collectionPath(EXPOSED_API));
   }
   return { stores, unreadable };
 }
@@ -136,21 +144,26 @@ export async function loadView({ client, settings, scope }: ClusterContext): Pro
   const caps = await discover(client);
   const { stores, unreadable } = await loadStores(client, caps, settings, scope);
   // Gateways are optional knowledge: unreadable, routes go to the configured name unverified.
-  const gatewayUnverified = unreadable.has(GATEWAYS) || undefined;
+  const gatewayUnverified = unreadable.has(ISTIO_GATEWAYS) || undefined;
   // Unreadable EnvoyFilters fail only the APIs that need one (plan-policies.ts).
-  const envoyFiltersUnreadable = unreadable.has(ENVOY_FILTER.plural) || undefined;
-  const securityPoliciesUnreadable = unreadable.has(REQUEST_AUTHENTICATION.plural) || unreadable.has(AUTHORIZATION_POLICY.plural) || undefined;
-  const destinationRulesUnreadable = unreadable.has(DESTINATION_RULES) || undefined;
-  return { view: new StoreView(stores, { ...caps, gatewayUnverified, envoyFiltersUnreadable, securityPoliciesUnreadable, destinationRulesUnreadable }, settings), unreadable };
+  const envoyFiltersUnreadable = unreadable.has(resourceKey(ENVOY_FILTER)) || undefined;
+  const securityPoliciesUnreadable = unreadable.has(resourceKey(REQUEST_AUTHENTICATION)) || unreadable.has(resourceKey(AUTHORIZATION_POLICY)) || undefined;
+  const httpRoutesUnreadable = unreadable.has(resourceKey(HTTP_ROUTE)) || undefined;
+  const destinationRulesUnreadable = unreadable.has(resourceKey(destinationRuleResource(caps.destinationRuleApiVersion?.split('/')[1] ?? 'v1'))) || undefined;
+  const capabilities = { ...caps, gatewayUnverified, envoyFiltersUnreadable, securityPoliciesUnreadable, httpRoutesUnreadable, destinationRulesUnreadable };
+  return { view: new StoreView(stores, capabilities, settings), unreadable };
 }
 
-const GATEWAYS = 'gateways';
-const DESTINATION_RULES = 'destinationrules';
+const ISTIO_GATEWAYS = 'gateways.networking.istio.io';
 
 /** What the run could not verify, one line each, for the user (the APIs still converge). */
 export function unverified(unreadable: Unreadable, settings: Settings): string[] {
-  const gateways = unreadable.get(GATEWAYS);
-  return gateways ? [`cannot read Istio Gateways, so gateway ${settings.gateway} could not be verified (${gateways})`] : [];
+  const gateways = unreadable.get(ISTIO_GATEWAYS);
+  const gatewayApi = unreadable.get(resourceKey(GATEWAY_API_GATEWAY));
+  return [
+    ...(gateways && settings.router !== 'httproute' ? [`cannot read Istio Gateways, so gateway ${settings.gateway} could not be verified (${gateways})`] : []),
+    ...(gatewayApi ? [`cannot read Gateway API Gateways, so the address of gateway ${settings.gateway} is unknown (${gatewayApi})`] : []),
+  ];
 }
 
 export interface Selection {

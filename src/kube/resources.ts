@@ -19,6 +19,10 @@ export const virtualServiceResource = (version: string): Resource => ({ group: '
 export const gatewayResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'gateways', kind: 'Gateway' });
 export const destinationRuleResource = (version: string): Resource => ({ group: 'networking.istio.io', version, plural: 'destinationrules', kind: 'DestinationRule' });
 
+export const HTTP_ROUTE: Resource = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', kind: 'HTTPRoute' };
+/** Gateway API Gateways (the httproute router reads them; never written). */
+export const GATEWAY_API_GATEWAY: Resource = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', kind: 'Gateway' };
+
 export const ENVOY_FILTER: Resource = { group: 'networking.istio.io', version: 'v1alpha3', plural: 'envoyfilters', kind: 'EnvoyFilter' };
 
 export const REQUEST_AUTHENTICATION: Resource = { group: 'security.istio.io', version: 'v1', plural: 'requestauthentications', kind: 'RequestAuthentication' };
@@ -30,6 +34,7 @@ const KINDS: Record<string, (version: string) => Resource> = {
   AuthorizationPolicy: (version) => ({ ...AUTHORIZATION_POLICY, version }),
   VirtualService: virtualServiceResource,
   DestinationRule: destinationRuleResource,
+  HTTPRoute: (version) => ({ ...HTTP_ROUTE, version }),
   ServiceMonitor: (version) => ({ ...SERVICE_MONITOR, version }),
   ExposedAPI: (version) => ({ ...EXPOSED_API, version }),
   Component: (version) => ({ ...COMPONENT, version }),

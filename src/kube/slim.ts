@@ -71,4 +71,6 @@ export const SLIM: Record<StoreName, Slim> = {
   requestAuthentications: withoutManagedFields,
   authorizationPolicies: withoutManagedFields,
   destinationRules: withoutManagedFields,
+  httpRoutes: withoutManagedFields,
+  gatewayApiGateways: withoutManagedFields,
 };

@@ -38,8 +38,8 @@ describe('StoreView.routes', () => {
     stores.virtualServices.upsert(foreignVs('api3', '/p'));
     for (let i = 0; i < 50; i += 3) stores.exposedApis.remove(NS, `api${i}`);
     const scratch = new RouteIndex();
-    for (const api of stores.exposedApis.list()) scratch.set(api.metadata.name, routesHeld(api, stores.virtualServices.get(NS, api.metadata.name), SETTINGS));
-    scratch.set('legacy', routesHeld(undefined, stores.virtualServices.get(NS, 'api3'), SETTINGS));
+    for (const api of stores.exposedApis.list()) scratch.set(api.metadata.name, routesHeld(api, { virtualService: stores.virtualServices.get(NS, api.metadata.name) }, SETTINGS));
+    scratch.set('legacy', routesHeld(undefined, { virtualService: stores.virtualServices.get(NS, 'api3') }, SETTINGS));
     for (const path of ['/p', '/p/1', '/p/6', '/q']) {
       expect(paths(view, path)).toEqual(scratch.relatives(path).map((r) => `${r.owner.kind} ${r.owner.name} ${r.pathPrefix}`).sort());
     }

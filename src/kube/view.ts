@@ -2,7 +2,7 @@
 // to compute is kept: the gateway Service until a store changes, the route table
 // updated for the objects that changed.
 import type { ClusterView, EndpointSlice, ExposedAPI, KubeObject, Pod, RouteTable, Service, Settings } from '../reconcile/types.js';
-import { OWNER_ANNOTATION, parseGatewaySetting, pickGatewayService, RouteIndex, routesHeld } from '../reconcile/index.js';
+import { GATEWAY_API_GROUP, OWNER_ANNOTATION, parseGatewaySetting, pickGatewayService, RouteIndex, routesHeld } from '../reconcile/index.js';
 import type { Discovered } from './discovery.js';
 import { Store } from './store.js';
 
@@ -19,6 +19,9 @@ export interface Stores {
   requestAuthentications: Store<KubeObject, 'owner'>;
   authorizationPolicies: Store<KubeObject, 'owner'>;
   destinationRules: Store<KubeObject>;
+  httpRoutes: Store<KubeObject>;
+  /** Gateway API Gateways (the httproute router); `gateways` holds Istio's. */
+  gatewayApiGateways: Store<KubeObject>;
 }
 
 /** The stores of the children written at the gateway, by kind. */
@@ -45,18 +48,21 @@ const STORE_OF_KIND: Record<string, StoreName> = {
   RequestAuthentication: 'requestAuthentications',
   AuthorizationPolicy: 'authorizationPolicies',
   DestinationRule: 'destinationRules',
+  HTTPRoute: 'httpRoutes',
 };
 
-export function storeNameOf(kind: string): StoreName {
+/** The store of a kind; `apiVersion` tells a Gateway API Gateway from an Istio one. */
+export function storeNameOf(kind: string, apiVersion = ''): StoreName {
+  if (kind === 'Gateway' && apiVersion.startsWith(`${GATEWAY_API_GROUP}/`)) return 'gatewayApiGateways';
   const name = STORE_OF_KIND[kind];
   if (!name) throw new Error(`no store for kind ${kind}`);
   return name;
 }
 
 /** The store that holds objects of a kind. */
-export function storeOf(stores: Stores, kind: string): Store<KubeObject> {
+export function storeOf(stores: Stores, kind: string, apiVersion?: string): Store<KubeObject> {
   // ExposedAPI's index reads spec.implementation, which every ExposedAPI written to it has.
-  return stores[storeNameOf(kind)] as unknown as Store<KubeObject>;
+  return stores[storeNameOf(kind, apiVersion)] as unknown as Store<KubeObject>;
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -92,6 +98,8 @@ export function newStores(): Stores {
     requestAuthentications: new Store({ owner: ownerOfGatewayChild }),
     authorizationPolicies: new Store({ owner: ownerOfGatewayChild }),
     destinationRules: new Store(),
+    httpRoutes: new Store(),
+    gatewayApiGateways: new Store(),
   };
 }
 
@@ -111,7 +119,7 @@ function cached<T>(versions: () => number[], compute: () => T): () => T {
 export class StoreView implements ClusterView {
   readonly gatewayService: () => Service | undefined;
   private routeIndex?: RouteIndex;
-  /** namespace/name of the ExposedAPIs and VirtualServices changed since the route table was last read. */
+  /** namespace/name of the ExposedAPIs, VirtualServices and HTTPRoutes changed since the route table was last read. */
   private readonly changedRoutes = new Set<string>();
 
   constructor(
@@ -126,7 +134,7 @@ export class StoreView implements ClusterView {
     );
   }
 
-  /** The route table, brought up to date with the APIs and VirtualServices changed since it was last read. */
+  /** The route table, brought up to date with the APIs and route objects changed since it was last read. */
   routes(): RouteTable {
     if (!this.routeIndex) {
       this.routeIndex = new RouteIndex();
@@ -134,12 +142,15 @@ export class StoreView implements ClusterView {
       const mark = (namespace: string, name: string) => this.changedRoutes.add(`${namespace}/${name}`);
       this.stores.exposedApis.onChange(mark);
       this.stores.virtualServices.onChange(mark);
-      for (const o of [...this.stores.exposedApis.list(), ...this.stores.virtualServices.list()]) mark(o.metadata.namespace ?? '', o.metadata.name);
+      this.stores.httpRoutes.onChange(mark);
+      const { exposedApis, virtualServices, httpRoutes } = this.stores;
+      for (const o of [...exposedApis.list(), ...virtualServices.list(), ...httpRoutes.list()]) mark(o.metadata.namespace ?? '', o.metadata.name);
     }
     for (const key of this.changedRoutes) {
       const [namespace, name] = key.split('/');
       const api = this.stores.exposedApis.get(namespace, name);
-      this.routeIndex.set(key, routesHeld(api, this.stores.virtualServices.get(namespace, name), this.settings));
+      const objects = { virtualService: this.stores.virtualServices.get(namespace, name), httpRoute: this.stores.httpRoutes.get(namespace, name) };
+      this.routeIndex.set(key, routesHeld(api, objects, this.settings));
     }
     this.changedRoutes.clear();
     return this.routeIndex;
@@ -177,6 +188,14 @@ export class StoreView implements ClusterView {
 
   virtualService(namespace: string, name: string): KubeObject | undefined {
     return this.stores.virtualServices.get(namespace, name);
+  }
+
+  httpRoute(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.httpRoutes.get(namespace, name);
+  }
+
+  gatewayApiGateway(namespace: string, name: string): KubeObject | undefined {
+    return this.stores.gatewayApiGateways.get(namespace, name);
   }
 
   serviceMonitor(namespace: string, name: string): KubeObject | undefined {

@@ -1,7 +1,7 @@
 // Which ExposedAPIs to reconcile when an object changes: controller-runtime's "handler"
 // step. Reads the stores only; the controller enqueues the keys it returns.
 import type { ExposedAPI, KubeObject, Service } from '../reconcile/types.js';
-import { controllerOf, OWNER_ANNOTATION, routesOfVirtualService, targetsHost } from '../reconcile/index.js';
+import { controllerOf, OWNER_ANNOTATION, routesOfHTTPRoute, routesOfVirtualService, targetsHost } from '../reconcile/index.js';
 import { Store } from '../kube/store.js';
 import type { StoreName, Stores, StoreView } from '../kube/view.js';
 
@@ -46,13 +46,16 @@ export function apiKeysFor(store: StoreName, object: KubeObject, previous: KubeO
       return service ? byImplementation(stores, ns, service).map(keyOf) : [];
     }
     case 'gateways':
+    case 'gatewayApiGateways':
       return all();
     case 'virtualServices':
+    case 'httpRoutes':
     case 'serviceMonitors': {
       const owner = controllerOf(object);
       if (owner?.kind === 'ExposedAPI') return [`${ns}/${owner.name}`];
-      // Someone else's VirtualService may hold a route one of ours wants.
-      const prefixes = [object, previous].flatMap((o) => (o ? routesOfVirtualService(o) : [])).map((r) => r.pathPrefix);
+      // Someone else's VirtualService or HTTPRoute may hold a route one of ours wants.
+      const routesOf = store === 'httpRoutes' ? routesOfHTTPRoute : routesOfVirtualService;
+      const prefixes = [object, previous].flatMap((o) => (o ? routesOf(o) : [])).map((r) => r.pathPrefix);
       return rivalsOf(view, prefixes);
     }
     case 'envoyFilters':

@@ -4,6 +4,7 @@
 
 import type { Service } from './types.js';
 import type { ConditionInput } from './conditions.js';
+import type { IngressLookup } from './ingress.js';
 import type { ApiAddress } from './url.js';
 
 export function implementationCondition(
@@ -24,21 +25,16 @@ export function implementationCondition(
 export function readyCondition(
   routed: ConditionInput,
   address: ApiAddress,
-  gatewayService: Service | undefined,
-  gatewaySetting: string,
+  ingress: IngressLookup,
   implementation: ConditionInput,
 ): ConditionInput {
   const notReady = (reason: string, message: string): ConditionInput => ({ type: 'Ready', status: 'False', reason, message });
   if (routed.status !== 'True') return notReady(routed.reason, routed.message);
   if (address.url === undefined) {
-    if (gatewayService === undefined) {
-      return notReady(
-        'GatewayNotFound',
-        `no ingress gateway Service found for gateway ${gatewaySetting}, so the API has no external address; check the gateway setting or set a public hostname`,
-      );
+    if ('missing' in ingress) {
+      return notReady('GatewayNotFound', `${ingress.missing}, so the API has no external address; check the gateway setting or set a public hostname`);
     }
-    const gateway = `${gatewayService.metadata.namespace ?? ''}/${gatewayService.metadata.name}`;
-    return notReady('GatewayAddressPending', `the ingress gateway Service ${gateway} has no external address yet`);
+    return notReady('GatewayAddressPending', `the ${ingress.what} has no external address yet`);
   }
   if (implementation.status !== 'True') return notReady(implementation.reason, implementation.message);
   return { type: 'Ready', status: 'True', reason: 'Ready', message: `the API is available at ${address.url}` };

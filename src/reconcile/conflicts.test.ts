@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ExposedAPI, KubeObject, Route, Settings } from './types.js';
-import { compareRoutes, findConflict, routeOfExposedAPI, routesKeptFor, routesOfVirtualService, routesOverlap } from './conflicts.js';
+import { compareRoutes, findConflict, routeOfExposedAPI, routesHeld, routesKeptFor, routesOfVirtualService, routesOverlap } from './conflicts.js';
 import { RouteIndex } from './route-index.js';
 
 const settings: Settings = { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', scrapeInterval: '15s' };
@@ -356,8 +356,10 @@ describe('routesKeptFor', () => {
     ]);
   });
 
-  it('holds nothing when valid (its own route counts), without a VirtualService, or with one it does not control', () => {
-    expect(routesKeptFor({ ...api, spec: { ...api.spec, path: '/api' } }, vs)).toEqual([]);
+  it('holds only its asked route when valid (its own VirtualService serving it), nothing without a VirtualService or with one it does not control', () => {
+    const valid = { ...api, spec: { ...api.spec, path: '/api' } };
+    expect(routesHeld(valid, { virtualService: vs }, settings)).toEqual([expect.objectContaining({ pathPrefix: '/api', owner: expect.objectContaining({ kind: 'ExposedAPI', serving: true }) })]);
+    expect(routesHeld(api, { virtualService: vs }, settings)).toEqual(routesKeptFor(api, vs));
     expect(routesKeptFor(api, undefined)).toEqual([]);
     expect(routesKeptFor({ ...api, metadata: { ...api.metadata, uid: 'other' } }, vs)).toEqual([]);
   });

@@ -49,5 +49,10 @@ export const SECURITY_API_VERSION = 'security.istio.io/v1';
 export const REQUEST_AUTHENTICATION_KIND = 'RequestAuthentication';
 export const AUTHORIZATION_POLICY_KIND = 'AuthorizationPolicy';
 
+/** Gateway API (the httproute router): HTTPRoutes we write, Gateways we read; both v1. */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+export const HTTP_ROUTE_API_VERSION = 'gateway.networking.k8s.io/v1';
+export const HTTP_ROUTE_KIND = 'HTTPRoute';
+
 /** The MCP API's connect timeout (API_CONNECT_TIMEOUT) to its implementation: same name and namespace as the API, owned by it. */
 export const DESTINATION_RULE_KIND = 'DestinationRule';

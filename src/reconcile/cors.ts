@@ -52,3 +52,30 @@ export function corsPolicy(cors: CorsSpec | undefined): CorsPolicy | undefined {
   if (maxAge > 0) policy.maxAge = `${maxAge}s`;
   return policy;
 }
+
+/** Gateway API's HTTPRoute CORS filter (`filters[].cors`). */
+export interface CorsFilter {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  maxAge: number;
+  allowCredentials: boolean;
+}
+
+/**
+ * The HTTPRoute CORS filter for an enabled spec.CORS. Origins are kept as written
+ * (`https://*.example.com` is Gateway API's own wildcard form). The filter always answers
+ * preflights, so with preflight handling off the defaults answer them; every field is set,
+ * as the CRD would otherwise default maxAge and the route would never match.
+ */
+export function corsFilter(cors: CorsSpec | undefined): CorsFilter | undefined {
+  if (cors?.enabled !== true) return undefined;
+  const preflight = cors.handlePreflightRequests?.enabled === false ? undefined : cors.handlePreflightRequests;
+  return {
+    allowOrigins: csv(cors.allowOrigins, DEFAULT_ORIGINS),
+    allowMethods: csv(preflight?.allowMethods, DEFAULT_METHODS),
+    allowHeaders: csv(preflight?.allowHeaders, DEFAULT_HEADERS),
+    maxAge: Math.max(1, preflight?.maxAge ?? DEFAULT_MAX_AGE_SECONDS),
+    allowCredentials: cors.allowCredentials ?? false,
+  };
+}

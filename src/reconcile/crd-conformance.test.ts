@@ -12,6 +12,7 @@ import { desiredVirtualService } from './virtualservice.js';
 import { desiredEnvoyFilter } from './envoyfilter.js';
 import { desiredAuthorizationPolicy, desiredRequestAuthentication } from './jwt.js';
 import { desiredDestinationRule } from './destinationrule.js';
+import { desiredHTTPRoute } from './httproute.js';
 
 const dir = resolve(process.env.ODA_API_REFERENCE_CRDS_DIR ?? '../shared/reference/crds');
 
@@ -169,6 +170,20 @@ if (existsSync(dir)) describe(`generated objects validate against the upstream C
       expect(Number(timeout.slice(0, -1))).toBeGreaterThanOrEqual(0.001);
     });
   }
+  // The httproute router: the HTTPRoute, and the gateway children attached to the Gateway by targetRefs.
+  const httpRoute = schemasOf('gateway-api-httproutes.yaml');
+  const byGateway: Settings = { ...settings, router: 'httproute', gateway: 'canvas/canvas-gw' };
+  for (const version of ['v1', 'v1beta1']) {
+    it.each([...specs, ['a hostname that is an IP address (left out)', { ...spec, hostname: '203.0.113.9' }] as [string, ApiSpec]])(`HTTPRoute ${version}: %s`, (_label, s) => {
+      expect(violations(body(desiredHTTPRoute(api, s, byGateway)), httpRoute.get(version)!)).toEqual([]);
+    });
+  }
+  const onGateway = { namespace: 'canvas', gateway: 'canvas-gw' };
+  it('gateway children attached by targetRefs: EnvoyFilter, RequestAuthentication, AuthorizationPolicy', () => {
+    expect(violations(body(desiredEnvoyFilter(api, filterCases[2][1], { ...byGateway, timeouts: { readMs: 1500 } }, onGateway)), envoyFilter)).toEqual([]);
+    expect(violations(body(desiredRequestAuthentication(api, jwt, {}, onGateway)), requestAuthentication.get('v1')!)).toEqual([]);
+    expect(violations(body(desiredAuthorizationPolicy(api, spec, byGateway, onGateway)), authorizationPolicy.get('v1')!)).toEqual([]);
+  });
 
   it('the checker itself rejects unknown fields, wrong types and bad patterns', () => {
     const bad = { spec: { hosts: 'x', http: [{ corsPolicy: { maxAge: 5, nope: true } }] } };
@@ -179,6 +194,10 @@ if (existsSync(dir)) describe(`generated objects validate against the upstream C
     ]);
     expect(violations({ spec: { selector: {}, endpoints: [{ interval: '15 seconds' }] } }, serviceMonitor)).toEqual([expect.stringContaining('interval: 15 seconds does not match')]);
     expect(violations({ spec: { http: [{ corsPolicy: { allowOrigins: [{ exact: 'a', regex: 'b' }] } }] } }, virtualService.get('v1')!)).toHaveLength(1);
+    expect(violations({ spec: { rules: [{ matches: [{ path: { type: 'Prefix', value: '/a' } }], filters: [{ type: 'CORS', cors: { maxAge: 0 } }] }] } }, httpRoute.get('v1')!).sort()).toEqual([
+      '.spec.rules[0].filters[0].cors.maxAge: below minimum',
+      '.spec.rules[0].matches[0].path.type: Prefix not in enum',
+    ]);
   });
 
   for (const version of ['v1', 'v1beta1', 'v1alpha3']) {

@@ -6,7 +6,7 @@
 import type { Action, ClusterView, Condition, ExposedAPI, ExposedAPIStatus, Outcome, Plan, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { SpecIssue } from './validate.js';
-import { FINALIZER, POLICY_FINALIZER, VIRTUAL_SERVICE_KIND } from './constants.js';
+import { FINALIZER, HTTP_ROUTE_KIND, POLICY_FINALIZER, VIRTUAL_SERVICE_KIND } from './constants.js';
 import { implementationCondition, readyCondition } from './api-conditions.js';
 import { componentRollup } from './component.js';
 import { conditionsFor, conditionsWith, transitionEvents, type ConditionInput } from './conditions.js';
@@ -17,6 +17,7 @@ import { planRouting } from './plan-routing.js';
 import { apiNamespace } from './ownership.js';
 import { implementationReady } from './readiness.js';
 import { desiredApiStatus, desiredStatus, statusChanged } from './status.js';
+import { addressOf, ingressFor } from './ingress.js';
 import { buildUrl } from './url.js';
 import { parseSpec } from './validate.js';
 
@@ -58,8 +59,8 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   const isRouted = routing.condition.status === 'True';
   const policies = planPolicies(api, spec, view, settings, isRouted);
 
-  const gatewayService = view.gatewayService();
-  const address = buildUrl(spec, settings, gatewayService);
+  const ingress = ingressFor(namespace, view, settings);
+  const address = buildUrl(spec, settings, addressOf(ingress));
   // An API that is not routed has no URL of its own.
   const reachable = isRouted ? address : { ...(address.ip === undefined ? {} : { ip: address.ip }) };
   const service = view.service(namespace, spec.implementation);
@@ -67,7 +68,7 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   const implementation = implementationCondition(service, spec.implementation, namespace, ready);
 
   const inputs: ConditionInput[] = [
-    readyCondition(routing.condition, reachable, gatewayService, settings.gateway, implementation),
+    readyCondition(routing.condition, reachable, ingress, implementation),
     routing.condition,
     implementation,
     ...(metrics.condition ? [metrics.condition] : []),
@@ -75,7 +76,7 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   ];
   const previous = api.status?.conditions;
   const conditions = conditionsFor(previous, inputs, api.metadata.generation, now);
-  const apiStatus = desiredApiStatus(api, spec, reachable, isRouted ? routing.virtualServiceUid : undefined);
+  const apiStatus = desiredApiStatus(api, spec, reachable, isRouted ? routing.routeUid : undefined);
   const status = desiredStatus(api.status, apiStatus, ready, conditions);
 
   const childActions = [...routing.actions, ...metrics.actions, ...policies.actions];
@@ -89,12 +90,12 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   const plan: Unnamed = { outcome: outcomeOf(problem, actions), status, actions };
   if (problem) plan.message = mostSpecificFailure(conditions);
   if (rollup.requeueAfterMs !== undefined) plan.requeueAfterMs = rollup.requeueAfterMs;
-  if (createsVirtualService(routing.actions) && actions.length > childWrites.length) plan.replanAfter = childWrites.length;
+  if (createsRoute(routing.actions) && actions.length > childWrites.length) plan.replanAfter = childWrites.length;
   return plan;
 }
 
-const createsVirtualService = (actions: readonly Action[]) =>
-  actions.some((a) => a.type === 'apply' && a.change === 'create' && a.object.kind === VIRTUAL_SERVICE_KIND);
+const ROUTE_KINDS = [VIRTUAL_SERVICE_KIND, HTTP_ROUTE_KIND];
+const createsRoute = (actions: readonly Action[]) => actions.some((a) => a.type === 'apply' && a.change === 'create' && ROUTE_KINDS.includes(a.object.kind));
 
 /**
  * The status write, when the status changed. Without a status subresource (the Canvas CRD

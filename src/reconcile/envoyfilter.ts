@@ -9,7 +9,7 @@
 import type { ExposedAPI, KubeObject, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { RateLimit } from './ratelimit.js';
-import { ENVOY_FILTER_API_VERSION, ENVOY_FILTER_KIND, MANAGED_BY, MANAGED_BY_LABEL, OWNER_ANNOTATION, OWNER_UID_LABEL } from './constants.js';
+import { ENVOY_FILTER_API_VERSION, ENVOY_FILTER_KIND, GATEWAY_API_GROUP, MANAGED_BY, MANAGED_BY_LABEL, OWNER_ANNOTATION, OWNER_UID_LABEL } from './constants.js';
 import { apiNamespace } from './ownership.js';
 import { deepEqual } from './deep-equal.js';
 import { isRecord } from './validate.js';
@@ -39,6 +39,26 @@ export function envoyFilterName(api: ExposedAPI): string {
  * matches: `<namespace>.<name>` is unique on the gateway, as API names are per namespace.
  */
 export const routeName = (api: ExposedAPI): string => `${apiNamespace(api)}.${api.metadata.name}`;
+
+/** The API's route as Envoy names it: ours for a VirtualService; Istio's `<namespace>.<name>.<rule>` for our one-rule HTTPRoute. */
+export const envoyRouteName = (api: ExposedAPI, settings: Pick<Settings, 'router'>): string => (settings.router === 'httproute' ? `${routeName(api)}.0` : routeName(api));
+
+/**
+ * Where a gateway child goes and what it applies to: the Istio gateway workload by its
+ * pods' labels, or (httproute router) the Gateway API Gateway by name, through targetRefs
+ * (which must name a Gateway in the child's own namespace).
+ */
+export interface Placement {
+  namespace: string;
+  workloadLabels?: Record<string, string>;
+  gateway?: string;
+}
+
+/** The spec fields attaching a child: `targetRefs`, or the selector field holding the labels under `labelsKey`. */
+export function attachment(where: Placement, selectorField: string, labelsKey: string): Record<string, unknown> {
+  if (where.gateway !== undefined) return { targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: where.gateway }] };
+  return { [selectorField]: { [labelsKey]: where.workloadLabels ?? {} } };
+}
 
 /** The HTTP filter's instance name: one per API, so each API's bucket is its own (see docs/policies.md). */
 export const filterName = (api: ExposedAPI): string => `oda-api.ratelimit.${routeName(api)}`;
@@ -77,8 +97,8 @@ const gatewayContext = { context: 'GATEWAY' };
 export function desiredEnvoyFilter(
   api: ExposedAPI,
   spec: ApiSpec,
-  settings: Pick<Settings, 'timeouts'>,
-  where: { namespace: string; workloadLabels: Record<string, string> },
+  settings: Pick<Settings, 'timeouts' | 'router'>,
+  where: Placement,
 ): KubeObject {
   const patches: unknown[] = [];
   const routeValue: Record<string, unknown> = {};
@@ -97,14 +117,14 @@ export function desiredEnvoyFilter(
   if (spec.apiType === 'mcp') routeValue.route = { idle_timeout: mcpIdleTimeout(settings) };
   patches.push({
     applyTo: 'HTTP_ROUTE',
-    match: { ...gatewayContext, routeConfiguration: { vhost: { route: { name: routeName(api) } } } },
+    match: { ...gatewayContext, routeConfiguration: { vhost: { route: { name: envoyRouteName(api, settings) } } } },
     patch: { operation: 'MERGE', value: routeValue },
   });
   return {
     apiVersion: ENVOY_FILTER_API_VERSION,
     kind: ENVOY_FILTER_KIND,
     metadata: gatewayChildMetadata(api, where.namespace),
-    spec: { workloadSelector: { labels: where.workloadLabels }, configPatches: patches },
+    spec: { ...attachment(where, 'workloadSelector', 'labels'), configPatches: patches },
   };
 }
 

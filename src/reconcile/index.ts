@@ -26,7 +26,10 @@ export { desiredVirtualService, routeHosts } from './virtualservice.js';
 export { desiredServiceMonitor, isMetricsApi, parseMetricsMode, type Problem } from './metrics.js';
 export { desiredPodAnnotations, podAnnotationPatch, type AnnotationMode } from './pod-annotations.js';
 export { controlledBy, controlledByAnExposedAPI, controllerOf } from './ownership.js';
-export { compareRoutes, findConflict, prefixesOverlap, routeOfExposedAPI, routesHeld, routesOfVirtualService, routesOverlap } from './conflicts.js';
+export { compareRoutes, findConflict, pathsCompete, prefixesOverlap, routeOfExposedAPI, routesHeld, routesOfHTTPRoute, routesOfVirtualService, routesOverlap, type RouteObjects } from './conflicts.js';
+export { acceptanceOf, admittingListeners, gatewayApiAddress, parentRefFor, type Acceptance, type ParentRef } from './gateway-api.js';
+export { desiredHTTPRoute, routeHostnames } from './httproute.js';
+export { ingressFor, type Ingress, type IngressLookup } from './ingress.js';
 export { RouteIndex } from './route-index.js';
 export { childEvents, foldEvents, RECONCILED, type EventAction } from './events.js';
 export { CONDITION_TYPES, conditionsFor, conditionsWith, transitionEvents, type ConditionInput, type ConditionType } from './conditions.js';
@@ -41,6 +44,7 @@ export {
   gatewayError,
   metricsModeError,
   publicHostnameError,
+  routerError,
   scrapeIntervalError,
   settingsFromEnv,
   timeoutError,

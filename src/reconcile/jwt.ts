@@ -7,7 +7,7 @@
 import type { ExposedAPI, KubeObject, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import { AUTHORIZATION_POLICY_KIND, REQUEST_AUTHENTICATION_KIND, SECURITY_API_VERSION } from './constants.js';
-import { gatewayChildMetadata } from './envoyfilter.js';
+import { attachment, gatewayChildMetadata, type Placement } from './envoyfilter.js';
 import { isRecord } from './validate.js';
 import { routeHosts } from './virtualservice.js';
 
@@ -23,13 +23,8 @@ export function apiKeyOf(raw: unknown): { location?: string } | undefined {
   return location ? { location } : {};
 }
 
-interface Where {
-  namespace: string;
-  workloadLabels: Record<string, string>;
-}
-
 /** Validates tokens of the configured issuer at the gateway; without a location, from `Authorization: Bearer` (Istio's default). */
-export function desiredRequestAuthentication(api: ExposedAPI, jwt: Jwt, apiKey: { location?: string }, where: Where): KubeObject {
+export function desiredRequestAuthentication(api: ExposedAPI, jwt: Jwt, apiKey: { location?: string }, where: Placement): KubeObject {
   const rule: Record<string, unknown> = { issuer: jwt.issuer, jwksUri: jwt.jwksUri, forwardOriginalToken: true };
   if (apiKey.location) {
     rule.fromHeaders = [{ name: apiKey.location }];
@@ -39,25 +34,35 @@ export function desiredRequestAuthentication(api: ExposedAPI, jwt: Jwt, apiKey: 
     apiVersion: SECURITY_API_VERSION,
     kind: REQUEST_AUTHENTICATION_KIND,
     metadata: gatewayChildMetadata(api, where.namespace),
-    spec: { selector: { matchLabels: where.workloadLabels }, jwtRules: [rule] },
+    spec: { ...attachment(where, 'selector', 'matchLabels'), jwtRules: [rule] },
   };
 }
 
 /**
- * Denies requests without a valid token (no request principal) on this API's prefix: `<path>*`
- * is Istio's prefix match, the same string prefix as the VirtualService's `uri.prefix`. On the
- * API's own host only when it has one.
+ * The paths the API's route takes, as AuthorizationPolicy paths (`x*` is a prefix match): the
+ * VirtualService's `uri.prefix` is a string prefix; Gateway API's PathPrefix matches whole
+ * path segments, so `/a` takes `/a` and `/a/...` but not `/ab`.
  */
-export function desiredAuthorizationPolicy(api: ExposedAPI, spec: ApiSpec, settings: Pick<Settings, 'publicHostname'>, where: Where): KubeObject {
+export function routedPaths(path: string, settings: Pick<Settings, 'router'>): string[] {
+  if (settings.router !== 'httproute') return [`${path}*`];
+  const base = path.replace(/\/+$/, '');
+  return base === '' ? ['/*'] : [base, `${base}/*`];
+}
+
+/**
+ * Denies requests without a valid token (no request principal) on this API's paths only.
+ * On the API's own host only when it has one.
+ */
+export function desiredAuthorizationPolicy(api: ExposedAPI, spec: ApiSpec, settings: Pick<Settings, 'publicHostname' | 'router'>, where: Placement): KubeObject {
   const hosts = routeHosts(spec, settings).filter((h) => h !== '*');
-  const operation: Record<string, unknown> = { paths: [`${spec.path}*`] };
+  const operation: Record<string, unknown> = { paths: routedPaths(spec.path, settings) };
   if (hosts.length > 0) operation.hosts = hosts.flatMap((h) => [h, `${h}:*`]);
   return {
     apiVersion: SECURITY_API_VERSION,
     kind: AUTHORIZATION_POLICY_KIND,
     metadata: gatewayChildMetadata(api, where.namespace),
     spec: {
-      selector: { matchLabels: where.workloadLabels },
+      ...attachment(where, 'selector', 'matchLabels'),
       action: 'DENY',
       rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation }] }],
     },

@@ -3,14 +3,19 @@
 // and wherever they live; so two routes compete when their Gateways select the same
 // workload (same selector labels), on the same port, for overlapping hosts. A Gateway we
 // cannot read (not there, or no permission to read Gateways), or one without a selector
-// or servers, is judged by its name.
+// or servers, is judged by its name. A Gateway API Gateway (the httproute router) is its
+// own workload: its routes compete on its listeners that admit them.
 
 import type { KubeObject, Route } from './types.js';
+import { admittingListeners } from './gateway-api.js';
 import { parseGatewaySetting } from './gateway.js';
 import { isRecord } from './validate.js';
 
 export interface Listener {
-  /** `workload:<selector>` for a Gateway we could read, else `gateway:<namespace>/<name>`. */
+  /**
+   * `workload:<selector>` for an Istio Gateway we could read, else `gateway:<namespace>/<name>`;
+   * `gatewayapi:<namespace>/<name>` for a Gateway API Gateway.
+   */
   workload: string;
   /** The Gateway server's port; absent when judged by the Gateway's name. */
   port?: number;
@@ -18,7 +23,8 @@ export interface Listener {
   hosts: string[];
 }
 
-export type GatewayLookup = (namespace: string, name: string) => KubeObject | undefined;
+/** A Gateway by namespace and name: an Istio one, or a Gateway API one for `httproute` routes. */
+export type GatewayLookup = (namespace: string, name: string, router?: Route['router']) => KubeObject | undefined;
 
 const lower = (h: string) => h.toLowerCase();
 const isWildcard = (h: string) => h === '*' || h.startsWith('*.');
@@ -32,7 +38,7 @@ export function hostsOverlap(a: string, b: string): boolean {
 }
 
 /** The hosts matched by both patterns, as the narrower pattern; undefined when none. */
-function hostIntersection(a: string, b: string): string | undefined {
+export function hostIntersection(a: string, b: string): string | undefined {
   if (!hostsOverlap(a, b)) return undefined;
   if (isWildcard(a) !== isWildcard(b)) return isWildcard(a) ? b : a;
   return a.length >= b.length ? a : b;
@@ -72,8 +78,26 @@ function serverHost(host: string, gatewayNamespace: string, routeNamespace: stri
   return allowed ? host.slice(slash + 1) : undefined;
 }
 
+/**
+ * The listeners of a Gateway API Gateway an HTTPRoute is served on; judged by the
+ * Gateway's name when it cannot be read or admits the route nowhere (then no one is served there).
+ */
+function gatewayApiListeners(route: Route, gateway: GatewayLookup): Listener[] {
+  return route.gateways.flatMap((ref): Listener[] => {
+    const { namespace, name } = parseGatewaySetting(ref, route.owner.namespace);
+    const workload = `gatewayapi:${namespace}/${name}`;
+    const object = gateway(namespace, name, 'httproute');
+    if (!object) return [{ workload, hosts: route.hosts }];
+    return admittingListeners(object, route.owner.namespace).flatMap((l) => {
+      const hosts = route.hosts.flatMap((h) => hostIntersection(h, l.hostname ?? '*') ?? []);
+      return hosts.length > 0 ? [{ workload, port: l.port, hosts }] : [];
+    });
+  });
+}
+
 /** Every listener `route` is served on. */
 export function listenersOf(route: Route, gateway: GatewayLookup): Listener[] {
+  if (route.router === 'httproute') return gatewayApiListeners(route, gateway);
   return route.gateways.flatMap((ref): Listener[] => {
     const { namespace, name } = parseGatewaySetting(ref, route.owner.namespace);
     const object = gateway(namespace, name);

@@ -10,8 +10,9 @@ import type { Action, ClusterView, ExposedAPI, KubeObject, Settings } from './ty
 import type { ApiSpec } from './spec.js';
 import type { ConditionInput } from './conditions.js';
 import { AUTHORIZATION_POLICY_KIND, ENVOY_FILTER_API_VERSION, ENVOY_FILTER_KIND, POLICY_FINALIZER, REQUEST_AUTHENTICATION_KIND, SECURITY_API_VERSION } from './constants.js';
-import { desiredEnvoyFilter, envoyFilterFor, envoyFilterMatches, mcpIdleTimeout, needsEnvoyFilter, routeName } from './envoyfilter.js';
-import { apiKeyOf, desiredAuthorizationPolicy, desiredRequestAuthentication } from './jwt.js';
+import { desiredEnvoyFilter, envoyFilterFor, envoyFilterMatches, envoyRouteName, mcpIdleTimeout, needsEnvoyFilter, type Placement } from './envoyfilter.js';
+import { parentRefFor } from './gateway-api.js';
+import { apiKeyOf, desiredAuthorizationPolicy, desiredRequestAuthentication, routedPaths } from './jwt.js';
 import { apiNamespace } from './ownership.js';
 import { planDestinationRule } from './plan-destinationrule.js';
 import { policiesCondition, specFeatures, timeoutFeatures, type PolicyFeature } from './policies.js';
@@ -63,7 +64,7 @@ interface Blocker {
   keep?: boolean;
 }
 
-type Where = { namespace: string; workloadLabels: Record<string, string> };
+type Where = Placement;
 
 /**
  * What stands in the way of a group's kinds: their CRD is not served (an error until Istio is
@@ -75,7 +76,12 @@ function kindsBlocker(served: boolean | undefined, unreadable: boolean | undefin
   return undefined;
 }
 
-function placement(view: ClusterView, settings: Settings): Where | Blocker {
+function placement(api: ExposedAPI, view: ClusterView, settings: Settings): Where | Blocker {
+  if (settings.router === 'httproute') {
+    // Attached to the Gateway by targetRefs, from its own namespace.
+    const parent = parentRefFor(settings.gateway, apiNamespace(api));
+    return { namespace: parent.namespace, gateway: parent.name };
+  }
   const service = view.gatewayService();
   const selector = service?.spec?.selector ?? {};
   if (service === undefined || Object.keys(selector).length === 0) {
@@ -114,7 +120,7 @@ function envoyFilterGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, set
       const found: PolicyFeature[] = [];
       if (spec.rateLimit) {
         const rate = describeRate(spec.rateLimit);
-        found.push({ feature: 'rateLimit', enforced: true, detail: `${rate} on route ${routeName(api)}, by ${by}; the limit holds per gateway replica (n replicas let through up to n times as many)` });
+        found.push({ feature: 'rateLimit', enforced: true, detail: `${rate} on route ${envoyRouteName(api, settings)}, by ${by}; the limit holds per gateway replica (n replicas let through up to n times as many)` });
         if (spec.rateLimit.identifier) {
           const why = `the limit is shared by all clients: Envoy's local rate limit cannot keep a bucket per "${spec.rateLimit.identifier}" (that needs a global rate limit service)`;
           found.push({ feature: 'rateLimit.identifier', enforced: false, detail: why, byDesign: true });
@@ -123,7 +129,7 @@ function envoyFilterGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, set
       if (spec.apiType === 'mcp') {
         const idle = mcpIdleTimeout(settings);
         const what = idle === '0s' ? 'no stream idle timeout' : `a stream idle timeout of ${idle} (API_READ_TIMEOUT)`;
-        found.push({ feature: 'apiType mcp', enforced: true, detail: `long-lived streams are not cut: no request timeout on the VirtualService route, ${what} on the route, by ${by}` });
+        found.push({ feature: 'apiType mcp', enforced: true, detail: `long-lived streams are not cut: no request timeout on the ${settings.router === 'httproute' ? 'HTTPRoute' : 'VirtualService'} route, ${what} on the route, by ${by}` });
       }
       return found;
     },
@@ -148,7 +154,7 @@ function apiKeyGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings
     build: (place) => [desiredRequestAuthentication(api, jwt, apiKey, place), desiredAuthorizationPolicy(api, spec, settings, place)],
     enforced: ([authn, authz]) => {
       const from = apiKey.location ? `the ${apiKey.location} header or query parameter` : 'the Authorization header (Bearer)';
-      const detail = `a valid JWT of issuer ${jwt.issuer} in ${from} is required on ${spec.path}* (only), by RequestAuthentication ${where(authn)} and AuthorizationPolicy ${where(authz)}; an invalid token is refused at the gateway whatever the path`;
+      const detail = `a valid JWT of issuer ${jwt.issuer} in ${from} is required on ${routedPaths(spec.path, settings).join(' and ')} (only), by RequestAuthentication ${where(authn)} and AuthorizationPolicy ${where(authz)}; an invalid token is refused at the gateway whatever the path`;
       return [{ feature: 'apiKeyVerification', enforced: true, detail }];
     },
   };
@@ -176,7 +182,7 @@ export function planPolicies(api: ExposedAPI, spec: ApiSpec, view: ClusterView, 
     return plan;
   }
 
-  const place = placement(view, settings);
+  const place = placement(api, view, settings);
   const notRouted: Blocker = { reason: 'NotRouted', message: 'the API is not routed, so there is no route to configure' };
   const wanted: KubeObject[] = [];
   const untouched = new Set<string>();

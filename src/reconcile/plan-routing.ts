@@ -1,12 +1,16 @@
-// The routing part of a reconcile: the VirtualService, unless the cluster has no Istio,
-// another route on the same ingress listener holds an overlapping path (conflicts.ts),
-// or the name is taken by an object we do not manage (never overwrite what is not ours).
+// The routing part of a reconcile: the API's route object, a VirtualService or (with the
+// httproute router) an HTTPRoute, unless the cluster does not serve that kind, another
+// route on the same listener holds the path (conflicts.ts), or the name is taken by an
+// object we do not manage (never overwrite what is not ours). Switching routers leaves no
+// gap: the old router's object is deleted only once the new one is ready.
 
-import type { Action, ClusterView, ExposedAPI, Route, Settings } from './types.js';
+import type { Action, ClusterView, ExposedAPI, KubeObject, Route, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { ConditionInput } from './conditions.js';
-import { VIRTUAL_SERVICE_KIND } from './constants.js';
+import { HTTP_ROUTE_API_VERSION, HTTP_ROUTE_KIND, VIRTUAL_SERVICE_KIND } from './constants.js';
 import { describeRouteOwner, findConflict, routeOfExposedAPI, withServing } from './conflicts.js';
+import { acceptanceOf, describeParent, parentRefFor } from './gateway-api.js';
+import { desiredHTTPRoute } from './httproute.js';
 import { childMatches } from './match.js';
 import { apiNamespace, controlledBy } from './ownership.js';
 import { desiredVirtualService, routeHosts } from './virtualservice.js';
@@ -16,8 +20,8 @@ export interface RoutingPlan {
   /** The Routed condition. */
   condition: ConditionInput;
   problem?: 'conflict' | 'error';
-  /** uid of our VirtualService as it exists now (unknown until it is created). */
-  virtualServiceUid?: string;
+  /** uid of our route object as it exists now (unknown until it is created). */
+  routeUid?: string;
 }
 
 const routed = (status: 'True' | 'False', reason: string, message: string): ConditionInput => ({
@@ -30,47 +34,107 @@ const routed = (status: 'True' | 'False', reason: string, message: string): Cond
 /** Who holds what this route wants, and how: the same prefix, or one prefix taking the other's requests. */
 function conflictText(route: Route, winner: Route, where: string): string {
   const holder = describeRouteOwner(winner);
-  const through = route.gateways.some((g) => winner.gateways.includes(g)) ? '' : ` through gateway ${winner.gateways.join(', ')}, on the same ingress workload, port and host`;
-  if (winner.pathPrefix === route.pathPrefix) return `the route ${where} is held by ${holder}${through}, created earlier`;
+  const through = route.gateways.some((g) => winner.gateways.includes(g)) ? '' : ` through gateway ${winner.gateways.join(', ')}, on the same ${route.router === 'httproute' ? 'listener' : 'ingress workload, port'} and host`;
+  if (route.router === 'httproute' || winner.pathPrefix === route.pathPrefix) return `the route ${where} is held by ${holder}${through}, created earlier`;
   if (route.pathPrefix.startsWith(winner.pathPrefix)) {
     return `the path ${route.pathPrefix} is shadowed by ${holder}${through}, created earlier, whose prefix ${winner.pathPrefix} takes its requests`;
   }
   return `the prefix ${route.pathPrefix} would take the requests of ${holder}${through}, created earlier, at ${winner.pathPrefix}`;
 }
 
+/** One router's route object kind: how it is written, read and judged ready. */
+interface RouteKind {
+  kind: string;
+  apiVersion: string | undefined;
+  missing: { reason: string; message: string };
+  live: (view: ClusterView, namespace: string, name: string) => KubeObject | undefined;
+  desired: (api: ExposedAPI, spec: ApiSpec, settings: Settings, apiVersion: string) => KubeObject;
+}
+
+const VIRTUAL_SERVICE = (view: ClusterView): RouteKind => ({
+  kind: VIRTUAL_SERVICE_KIND,
+  apiVersion: view.capabilities.virtualServiceApiVersion,
+  missing: { reason: 'VirtualServiceCRDMissing', message: 'no VirtualService CRD (networking.istio.io) is served by this cluster; install Istio' },
+  live: (v, ns, n) => v.virtualService(ns, n),
+  desired: desiredVirtualService,
+});
+
+const HTTP_ROUTE = (view: ClusterView): RouteKind => ({
+  kind: HTTP_ROUTE_KIND,
+  apiVersion: view.capabilities.httpRouteServed ? HTTP_ROUTE_API_VERSION : undefined,
+  missing: { reason: 'HTTPRouteCRDMissing', message: 'no HTTPRoute CRD (gateway.networking.k8s.io/v1) is served by this cluster; install the Gateway API CRDs (standard channel)' },
+  live: (v, ns, n) => v.httpRoute(ns, n),
+  desired: (api, spec, settings) => desiredHTTPRoute(api, spec, settings),
+});
+
+/** The router's kind first, the other one second (to migrate from). */
+function routeKinds(view: ClusterView, settings: Settings): [RouteKind, RouteKind] {
+  return settings.router === 'httproute' ? [HTTP_ROUTE(view), VIRTUAL_SERVICE(view)] : [VIRTUAL_SERVICE(view), HTTP_ROUTE(view)];
+}
+
 export function planRouting(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings): RoutingPlan {
   const namespace = apiNamespace(api);
   const name = api.metadata.name;
-  const apiVersion = view.capabilities.virtualServiceApiVersion;
-  if (apiVersion === undefined) {
-    const message = 'no VirtualService CRD (networking.istio.io) is served by this cluster; install Istio';
-    return { actions: [], condition: routed('False', 'VirtualServiceCRDMissing', message), problem: 'error' };
+  const [current, other] = routeKinds(view, settings);
+  const previous = other.apiVersion === undefined ? undefined : other.live(view, namespace, name);
+  const leftover = previous !== undefined && controlledBy(previous, api) ? previous : undefined;
+  const plan = planCurrent(api, spec, view, settings, current);
+  // The old router's object goes once the new one serves; until then it keeps the traffic.
+  if (leftover && other.apiVersion) {
+    const ready = plan.routeUid !== undefined && plan.condition.status === 'True';
+    if (ready) plan.actions.push({ type: 'delete', apiVersion: other.apiVersion, kind: other.kind, namespace, name });
+    else plan.condition = { ...plan.condition, message: `${plan.condition.message}; ${other.kind} ${namespace}/${name} keeps serving until then` };
   }
-  const live = view.virtualService(namespace, name);
+  return plan;
+}
+
+function planCurrent(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings, current: RouteKind): RoutingPlan {
+  const namespace = apiNamespace(api);
+  const name = api.metadata.name;
+  const { apiVersion, kind } = current;
+  if (apiVersion === undefined) return { actions: [], condition: routed('False', current.missing.reason, current.missing.message), problem: 'error' };
+  if (kind === HTTP_ROUTE_KIND && view.capabilities.httpRoutesUnreadable) {
+    const message = "HTTPRoutes may not be listed, so one could not be written without risking someone else's; grant list and watch on httproutes.gateway.networking.k8s.io (docs/rbac.md)";
+    return { actions: [], condition: routed('False', 'HTTPRoutesForbidden', message), problem: 'error' };
+  }
+  const live = current.live(view, namespace, name);
   const ours = live !== undefined && controlledBy(live, api);
-  const where = `${routeHosts(spec, settings).join(', ')} ${spec.path} on gateway ${settings.gateway}`;
+  const httpRoute = settings.router === 'httproute';
+  const parent = parentRefFor(settings.gateway, namespace);
+  const where = `${routeHosts(spec, settings).join(', ')} ${spec.path} on gateway ${httpRoute ? describeParent(parent) : settings.gateway}`;
 
   const asked = routeOfExposedAPI(api, settings);
   const route = asked && withServing(asked, api, live);
-  const winner = route && findConflict(route, view.routes(), (ns, n) => view.gateway(ns, n));
+  const lookup = (ns: string, n: string, router?: Route['router']) => (router === 'httproute' ? view.gatewayApiGateway(ns, n) : view.gateway(ns, n));
+  const winner = route && findConflict(route, view.routes(), lookup);
   if (route && winner) {
-    // The loser must not keep a VirtualService shadowing (or shadowed by) the winner.
-    const actions: Action[] = ours ? [{ type: 'delete', apiVersion, kind: VIRTUAL_SERVICE_KIND, namespace, name }] : [];
+    // The loser must not keep a route shadowing (or shadowed by) the winner.
+    const actions: Action[] = ours ? [{ type: 'delete', apiVersion, kind, namespace, name }] : [];
     const message = `${conflictText(route, winner, where)}; this API is routed once that route is gone`;
     return { actions, condition: routed('False', 'Conflict', message), problem: 'conflict' };
   }
   if (live !== undefined && !ours) {
-    const message = `VirtualService ${namespace}/${name} exists and is not managed by this ExposedAPI; delete or rename it`;
-    return { actions: [], condition: routed('False', 'VirtualServiceNotOwned', message), problem: 'conflict' };
+    const message = `${kind} ${namespace}/${name} exists and is not managed by this ExposedAPI; delete or rename it`;
+    return { actions: [], condition: routed('False', `${kind}NotOwned`, message), problem: 'conflict' };
   }
 
-  const desired = desiredVirtualService(api, spec, settings, apiVersion);
+  const desired = current.desired(api, spec, settings, apiVersion);
   const actions: Action[] = [];
   if (live === undefined) actions.push({ type: 'apply', object: desired, change: 'create' });
   else if (!childMatches(desired, live)) actions.push({ type: 'apply', object: desired, change: 'update' });
-  const unverified = view.capabilities.gatewayUnverified ? ' (the Gateway could not be verified: no permission to read Istio Gateways)' : '';
-  const message = `VirtualService ${namespace}/${name} routes ${where}${unverified} to ${spec.implementation}:${spec.port}`;
+  const unverified = !httpRoute && view.capabilities.gatewayUnverified ? ' (the Gateway could not be verified: no permission to read Istio Gateways)' : '';
+  const message = `${kind} ${namespace}/${name} routes ${where}${unverified} to ${spec.implementation}:${spec.port}`;
   const plan: RoutingPlan = { actions, condition: routed('True', 'Routed', message) };
-  if (live?.metadata.uid !== undefined) plan.virtualServiceUid = live.metadata.uid;
+  if (live?.metadata.uid !== undefined) plan.routeUid = live.metadata.uid;
+  if (httpRoute) {
+    // Gateway API says whether the Gateway's controller took the route: Routed follows it.
+    const acceptance = live === undefined ? { state: 'pending' as const } : acceptanceOf(live, parent);
+    if (acceptance.state === 'rejected') {
+      plan.condition = routed('False', 'NotAccepted', `the Gateway ${describeParent(parent)} does not accept ${kind} ${namespace}/${name}: ${acceptance.reason}${acceptance.message ? `: ${acceptance.message}` : ''}`);
+      plan.problem = 'error';
+    } else if (acceptance.state === 'pending') {
+      plan.condition = routed('False', 'Pending', `${message}, once the controller of Gateway ${describeParent(parent)} accepts it (waiting for it to say so in the HTTPRoute's status)`);
+    }
+  }
   return plan;
 }

@@ -2,7 +2,7 @@
 // operator drops into the Canvas Helm chart unchanged. Validators return one line
 // naming the setting and the accepted forms, for the CLI to print as is.
 
-import type { MetricsMode, Settings } from './types.js';
+import type { MetricsMode, Router, Settings } from './types.js';
 import { parseMetricsMode } from './metrics.js';
 import { isDns1123Label, isDns1123Subdomain, isHost } from './names.js';
 
@@ -13,6 +13,8 @@ export interface RawSettings {
   metricsMode: string;
   publicHostname?: string;
   gateway: string;
+  /** `virtualservice` or `httproute`; absent: virtualservice. */
+  router?: string;
   logLevel: string;
   scrapeInterval: string;
   /** API_CONNECT_TIMEOUT, API_READ_TIMEOUT, API_WRITE_TIMEOUT as given (milliseconds, as the Canvas's Kong and APISIX operators read them). */
@@ -26,6 +28,7 @@ export const DEFAULTS = {
   namespaces: ['components'],
   metricsMode: 'ServiceMonitor',
   gateway: 'component-gateway',
+  router: 'virtualservice',
   logLevel: 'info',
   scrapeInterval: '15s',
 } as const;
@@ -52,6 +55,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): RawSet
     metricsMode: get('OPENMETRICS_IMPLEMENTATION') ?? DEFAULTS.metricsMode,
     ...(publicHostname ? { publicHostname } : {}),
     gateway: get('APIOPERATORISTIO_COMPONENTGATEWAY') ?? DEFAULTS.gateway,
+    ...(get('APIOPERATORISTIO_ROUTER') ? { router: get('APIOPERATORISTIO_ROUTER') } : {}),
     logLevel: get('LOGGING') ?? DEFAULTS.logLevel,
     scrapeInterval: DEFAULTS.scrapeInterval,
     ...(Object.keys(timeouts).length > 0 ? { timeouts } : {}),
@@ -71,6 +75,12 @@ export function jwtError(issuer: string | undefined, jwksUri: string | undefined
 /** A timeout variable: whole milliseconds, 0 or more. */
 export function timeoutError(variable: string, value: string): string | undefined {
   return /^[0-9]{1,10}$/.test(value) ? undefined : `${variable} "${value}": must be a whole number of milliseconds, such as 60000`;
+}
+
+const ROUTERS: readonly Router[] = ['virtualservice', 'httproute'];
+
+export function routerError(value: string): string | undefined {
+  return (ROUTERS as readonly string[]).includes(value) ? undefined : `router "${value}": must be virtualservice (Istio VirtualServices) or httproute (Gateway API HTTPRoutes)`;
 }
 
 export function metricsModeError(value: string): string | undefined {
@@ -109,6 +119,7 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     metricsModeError(raw.metricsMode),
     raw.publicHostname === undefined ? undefined : publicHostnameError(raw.publicHostname),
     gatewayError(raw.gateway),
+    raw.router === undefined ? undefined : routerError(raw.router),
     scrapeIntervalError(raw.scrapeInterval),
     jwtError(raw.jwtIssuer, raw.jwksUri),
     ...Object.entries(raw.timeouts ?? {}).map(([k, v]) => (v === undefined ? undefined : timeoutError(`API_${k.toUpperCase()}_TIMEOUT`, v))),
@@ -120,6 +131,7 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
     scrapeInterval: raw.scrapeInterval,
   };
   if (raw.publicHostname !== undefined) settings.publicHostname = raw.publicHostname;
+  if (raw.router === 'httproute') settings.router = 'httproute';
   if (raw.jwtIssuer !== undefined && raw.jwksUri !== undefined) settings.jwt = { issuer: raw.jwtIssuer, jwksUri: raw.jwksUri };
   const t = raw.timeouts;
   if (t && Object.values(t).some((v) => v !== undefined)) {

@@ -8,16 +8,16 @@ import { deepEqual } from './deep-equal.js';
 
 /**
  * `apiStatus` for a valid spec. `name` is the ExposedAPI's object name (what the Canvas
- * operator has always written there), `uid` the VirtualService's once it exists.
+ * operator has always written there), `uid` its route's (VirtualService or HTTPRoute) once it exists.
  */
 export function desiredApiStatus(
   api: ExposedAPI,
   spec: ApiSpec,
   address: ApiAddress,
-  virtualServiceUid: string | undefined,
+  routeUid: string | undefined,
 ): ApiStatus {
   const status: ApiStatus = { name: api.metadata.name };
-  if (virtualServiceUid !== undefined) status.uid = virtualServiceUid;
+  if (routeUid !== undefined) status.uid = routeUid;
   Object.assign(status, { path: spec.path, port: spec.port, implementation: spec.implementation });
   if (address.url !== undefined) status.url = address.url;
   if (address.developerUI !== undefined) status.developerUI = address.developerUI;

@@ -91,15 +91,18 @@ export interface Pod extends KubeObject {
 
 /** A route some object holds on a gateway: used to find conflicts. */
 export interface Route {
-  /** Who holds it: an ExposedAPI, or a VirtualService not managed by us. */
+  /** Who holds it: an ExposedAPI, or a VirtualService or HTTPRoute not managed by us. */
   owner: {
-    kind: 'ExposedAPI' | 'VirtualService';
+    kind: 'ExposedAPI' | 'VirtualService' | 'HTTPRoute';
     namespace: string;
     name: string;
     creationTimestamp: string;
     /** A VirtualService serves this route now: it wins a tie in creation time (timestamps have whole seconds). */
     serving?: boolean;
   };
+  /** How it is routed: absent for a VirtualService on Istio Gateways; `httproute` for an HTTPRoute on Gateway API Gateways. */
+  router?: 'httproute';
+  /** `namespace/name` of the Gateways (Istio, or Gateway API for an HTTPRoute). */
   gateways: string[];
   hosts: string[];
   pathPrefix: string;
@@ -107,12 +110,17 @@ export interface Route {
 
 export type MetricsMode = 'ServiceMonitor' | 'PrometheusAnnotation' | 'DataDogAnnotation';
 
+/** What routes each API: an Istio VirtualService (the Canvas's way) or a Gateway API HTTPRoute. */
+export type Router = 'virtualservice' | 'httproute';
+
 export interface Settings {
   metricsMode: MetricsMode;
   /** IPv4, IPv6 or DNS name used as the API host when spec.hostname is not set. */
   publicHostname?: string;
-  /** `name` or `namespace/name` of the Istio Gateway. */
+  /** `name` or `namespace/name` of the Gateway: an Istio Gateway, or a Gateway API Gateway with the httproute router. */
   gateway: string;
+  /** Absent: virtualservice. */
+  router?: Router;
   /** Scrape interval for ServiceMonitors. */
   scrapeInterval: string;
   /** The Canvas's API_CONNECT_TIMEOUT, API_READ_TIMEOUT and API_WRITE_TIMEOUT (milliseconds), when set; see docs/policies.md. */
@@ -137,6 +145,12 @@ export interface Capabilities {
   securityPoliciesServed?: boolean;
   /** Set when either may not be listed (RBAC): none is written. */
   securityPoliciesUnreadable?: boolean;
+  /** Whether HTTPRoutes (gateway.networking.k8s.io/v1) are served: the httproute router needs them. */
+  httpRouteServed?: boolean;
+  /** Set when HTTPRoutes may not be listed (RBAC): under the httproute router none is written. */
+  httpRoutesUnreadable?: boolean;
+  /** Whether Gateway API Gateways (gateway.networking.k8s.io/v1) are served: the httproute router reads their addresses and listeners. */
+  gatewayApiServed?: boolean;
   /** e.g. `networking.istio.io/v1`, the newest served; undefined when no DestinationRule CRD is served (MCP connect timeouts need one). */
   destinationRuleApiVersion?: string;
   /** Set when DestinationRules may not be listed (RBAC): none is written, as someone else's for the same host could not be seen. */
@@ -158,10 +172,13 @@ export interface ClusterView {
   /** Pods in namespace whose labels match every selector entry ({} selects all). */
   pods(namespace: string, selector: Record<string, string>): Pod[];
   virtualService(namespace: string, name: string): KubeObject | undefined;
+  httpRoute(namespace: string, name: string): KubeObject | undefined;
   serviceMonitor(namespace: string, name: string): KubeObject | undefined;
   component(namespace: string, name: string): KubeObject | undefined;
   /** An Istio Gateway; undefined when it is not there or Gateways cannot be read (routes are then judged by Gateway name). */
   gateway(namespace: string, name: string): KubeObject | undefined;
+  /** A Gateway API Gateway (httproute router); undefined when it is not there or cannot be read. */
+  gatewayApiGateway(namespace: string, name: string): KubeObject | undefined;
   /** Every route on any gateway, from all ExposedAPIs and unmanaged VirtualServices in scope. */
   routes(): RouteTable;
   /** The gateway children of `kind` (EnvoyFilter, RequestAuthentication, AuthorizationPolicy) written for the API namespace/name (by their owner annotation), in any namespace. */
@@ -182,7 +199,7 @@ export interface RouteTable {
 
 /** One write the engine wants made. Executors perform these; the engine never does. */
 export type Action =
-  /** Server-side apply (our field manager, force) of a child: VirtualService, ServiceMonitor, EnvoyFilter, DestinationRule... */
+  /** Server-side apply (our field manager, force) of a child: VirtualService, HTTPRoute, ServiceMonitor, EnvoyFilter, DestinationRule, ... */
   | { type: 'apply'; object: KubeObject; change: 'create' | 'update' }
   /** Delete a child we own that is no longer wanted. */
   | { type: 'delete'; apiVersion: string; kind: string; namespace: string; name: string }
@@ -227,8 +244,8 @@ export interface Plan {
   requeueAfterMs?: number;
   /**
    * Carry out only this many leading actions (the children and their Events), then plan
-   * again: the rest names a VirtualService that does not exist yet (the status holds its
-   * uid), and would be written twice. `actions` stays the whole difference, for views.
+   * again: the rest names a route (VirtualService or HTTPRoute) that does not exist yet
+   * (the status holds its uid), and would be written twice. `actions` stays the whole difference, for views.
    */
   replanAfter?: number;
 }

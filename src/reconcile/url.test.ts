@@ -47,18 +47,18 @@ describe('buildUrl', () => {
     ['IPv6 public hostname bracketed', {}, '2001:db8::1', undefined, 'https://[2001:db8::1]/p'],
     ['no address: no url', {}, undefined, gatewayService(undefined), undefined],
   ])('%s', (_label, extra, publicHostname, svc, url) => {
-    expect(buildUrl({ path: '/p', ...extra }, { publicHostname }, svc).url).toBe(url);
+    expect(buildUrl({ path: '/p', ...extra }, { publicHostname }, svc && gatewayAddress(svc)).url).toBe(url);
   });
 
   it('reports the load balancer address as ip even when a hostname is used for the url', () => {
-    expect(buildUrl({ path: '/p', hostname: 'api.example.com' }, {}, lb)).toEqual({
+    expect(buildUrl({ path: '/p', hostname: 'api.example.com' }, {}, gatewayAddress(lb))).toEqual({
       url: 'https://api.example.com:8080/p',
       ip: '203.0.113.7',
     });
   });
 
   it('builds developerUI on the same base', () => {
-    expect(buildUrl({ path: '/p', developerUI: '/p/docs' }, {}, lb).developerUI).toBe('https://203.0.113.7:8080/p/docs');
+    expect(buildUrl({ path: '/p', developerUI: '/p/docs' }, {}, gatewayAddress(lb)).developerUI).toBe('https://203.0.113.7:8080/p/docs');
   });
 
   it('has no developerUI without a host', () => {
@@ -85,7 +85,7 @@ describe('url properties', () => {
     fc.assert(
       fc.property(port, path, fc.constantFrom('http', 'http2'), (n, p, name) => {
         const svc = gatewayService([{ hostname: 'lb.example.com' }], [{ name, port: n }]);
-        const url = buildUrl({ path: p }, {}, svc).url!;
+        const url = buildUrl({ path: p }, {}, gatewayAddress(svc)).url!;
         const expected = n === 80 || n === 443 ? 'https://lb.example.com' : `https://lb.example.com:${n}`;
         expect(url).toBe(expected + p);
       }),

@@ -41,12 +41,12 @@ export interface ApiAddress {
   ip?: string;
 }
 
+/** `gateway`: the ingress's address (ingress.ts); undefined when no ingress was found. */
 export function buildUrl(
   spec: Pick<ApiSpec, 'hostname' | 'path' | 'developerUI'>,
   settings: Pick<Settings, 'publicHostname'>,
-  gatewayService: Service | undefined,
+  gateway: GatewayAddress = { portSuffix: '' },
 ): ApiAddress {
-  const gateway = gatewayAddress(gatewayService);
   const host = spec.hostname ?? settings.publicHostname ?? gateway.host;
   const address: ApiAddress = {};
   if (host !== undefined) {

@@ -1,6 +1,20 @@
 // The links of the "why is my API not ready?" chain, each judged from the cluster view,
 // the engine's result on it and (for pods) a targeted read. Pure.
-import { AUTHORIZATION_POLICY_KIND, componentEntryState, DESTINATION_RULE_KIND, ENVOY_FILTER_KIND, gatewayAddress, REQUEST_AUTHENTICATION_KIND, isMetricsApi, plannedChild, podsToAnnotate, statusDiffers, type ApiSpec } from '../reconcile/index.js';
+import {
+  AUTHORIZATION_POLICY_KIND,
+  componentEntryState,
+  DESTINATION_RULE_KIND,
+  ENVOY_FILTER_KIND,
+  HTTP_ROUTE_KIND,
+  ingressFor,
+  REQUEST_AUTHENTICATION_KIND,
+  VIRTUAL_SERVICE_KIND,
+  isMetricsApi,
+  plannedChild,
+  podsToAnnotate,
+  statusDiffers,
+  type ApiSpec,
+} from '../reconcile/index.js';
 import type { ClusterView, Condition, EndpointSlice, Plan, Settings } from '../reconcile/types.js';
 import type { PolicyFeature } from '../reconcile/index.js';
 
@@ -59,15 +73,14 @@ export function endpointsLink(view: ClusterView, ns: string, spec: ApiSpec): Lin
   return ok('endpoints', `${ready} ready of ${where}`);
 }
 
-export function gatewayLink(view: ClusterView, settings: Settings, spec: ApiSpec): Link {
+export function gatewayLink(view: ClusterView, settings: Settings, spec: ApiSpec, namespace: string): Link {
   if (spec.hostname) return ok('gateway', `host ${spec.hostname} from spec.hostname`);
   if (settings.publicHostname) return ok('gateway', `host ${settings.publicHostname} from the public hostname setting`);
-  const service = view.gatewayService();
-  if (!service) return broken('gateway', `no ingress gateway Service found for gateway ${settings.gateway}`);
-  const name = `${service.metadata.namespace}/${service.metadata.name}`;
-  const host = gatewayAddress(service).host;
-  if (host === undefined) return broken('gateway', `ingress gateway Service ${name} has no external address yet`);
-  return ok('gateway', `ingress gateway Service ${name} has address ${host}`);
+  const ingress = ingressFor(namespace, view, settings);
+  if ('missing' in ingress) return broken('gateway', ingress.missing);
+  const host = ingress.address.host;
+  if (host === undefined) return broken('gateway', `${ingress.what} has no external address yet`);
+  return ok('gateway', `${ingress.what} has address ${host}`);
 }
 
 /** A child against the engine's plan: missing, differing or matching. */
@@ -79,10 +92,10 @@ function childLink(link: string, kind: string, result: Plan): Link {
   return ok(link, `${what} matches the desired state`);
 }
 
-export function routeLink(result: Plan): Link {
+export function routeLink(result: Plan, settings: Settings): Link {
   const routed = condition(result, 'Routed');
   if (routed?.status === 'False') return broken('route', routed.message);
-  return childLink('route', 'VirtualService', result);
+  return childLink('route', settings.router === 'httproute' ? HTTP_ROUTE_KIND : VIRTUAL_SERVICE_KIND, result);
 }
 
 export function metricsLink(spec: ApiSpec, settings: Settings, result: Plan): Link {

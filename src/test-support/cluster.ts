@@ -40,7 +40,7 @@ export class TestCluster {
 
   /** Adds or replaces objects, as someone else's writes would. */
   put(...objects: readonly KubeObject[]): void {
-    for (const o of objects) storeOf(this.stores, o.kind).upsert(o);
+    for (const o of objects) storeOf(this.stores, o.kind, o.apiVersion).upsert(o);
   }
 
   view(settings: Settings = this.settings): StoreView {

@@ -17,7 +17,7 @@ export interface Details {
   children: ChildLine[];
 }
 
-type Kind = 'VirtualService' | 'ServiceMonitor' | 'DestinationRule';
+type Kind = 'VirtualService' | 'HTTPRoute' | 'ServiceMonitor' | 'DestinationRule';
 
 function childOf(kind: Kind, ns: string, name: string, actions: readonly Action[], live: unknown): ChildLine | undefined {
   const what = `${kind} ${ns}/${name}`;
@@ -62,6 +62,7 @@ export function detailsFor(api: ExposedAPI, view: ClusterView, settings: Setting
   const { namespace: ns, name, actions } = result;
   const children = [
     view.capabilities.virtualServiceApiVersion ? childOf('VirtualService', ns, name, actions, view.virtualService(ns, name)) : undefined,
+    view.capabilities.httpRouteServed ? childOf('HTTPRoute', ns, name, actions, view.httpRoute(ns, name)) : undefined,
     view.capabilities.serviceMonitorServed ? childOf('ServiceMonitor', ns, name, actions, view.serviceMonitor(ns, name)) : undefined,
     // Only the API's own: one of someone else's at that name is reported by PoliciesEnforced.
     view.capabilities.destinationRuleApiVersion ? childOf('DestinationRule', ns, name, actions, ownDestinationRule(api, view)) : undefined,
