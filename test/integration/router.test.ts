@@ -127,11 +127,12 @@ test('switching routers under the running operator, both ways, never leaves the 
     await operator.stop();
     operator = start('httproute');
     await waitFor('the HTTPRoute', () => getRoute('sw').catch(() => undefined), 30_000);
-    const waiting = await waitFor('the API to say the VirtualService keeps serving', async () => {
+    const waiting = await waitFor('the API to say the VirtualService serves meanwhile', async () => {
       const api = await getApi(client, ns, 'sw');
-      return condition(api, 'Routed')?.message.includes('keeps serving until then') ? api : undefined;
+      return condition(api, 'Routed')?.reason === 'Migrating' ? api : undefined;
     }, 30_000);
-    expect(condition(waiting, 'Routed')).toMatchObject({ status: 'False', reason: 'Pending' });
+    expect(condition(waiting, 'Routed')).toMatchObject({ status: 'True', message: expect.stringContaining(`VirtualService ${ns}/sw serves until the HTTPRoute is ready`) });
+    expect(waiting.status?.apiStatus?.url).toBe(`https://203.0.113.30/${ns}/sw`);
     expect(await gone(`${virtualServices(ns)}/sw`)).toBe(false);
 
     const accepted = BigInt(await accept('sw'));
