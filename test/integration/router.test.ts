@@ -7,7 +7,7 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { runOnce } from '../../src/oneshot/run.js';
 import type { KubeObject, Settings } from '../../src/reconcile/types.js';
 import { adminClient, createNamespace, createService, deleteNamespace, kubeconfigPath, waitFor } from '../support/cluster.js';
-import { condition, createApi, createGateway, exposedApis, getApi, kubectlOdaApi, virtualServices } from '../support/canvas.js';
+import { acceptRoute, condition, createApi, createGateway, createGatewayApiGateway, exposedApis, getApi, httpRoutes, kubectlOdaApi, virtualServices } from '../support/canvas.js';
 import { startWatch, type OperatorProcess } from '../support/operator.js';
 
 let client: KubeClient;
@@ -17,33 +17,9 @@ let istio: Settings;
 let gatewayApi: Settings;
 let operator: OperatorProcess | undefined;
 
-const httpRoutes = (namespace: string) => `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes`;
 type Route = KubeObject & { spec: { parentRefs: Record<string, unknown>[]; rules: { backendRefs: { port: number }[] }[] } };
 const getRoute = (name: string) => client.get<Route>(`${httpRoutes(ns)}/${name}`);
 const gone = (path: string) => client.get(path).then(() => false, (err: { status?: number }) => err.status === 404);
-
-/** A Gateway API Gateway named as the Istio one (so one gateway setting serves both routers), with the address its controller would report. */
-async function createGatewayApiGateway(): Promise<void> {
-  const path = `/apis/gateway.networking.k8s.io/v1/namespaces/${gwNs}/gateways`;
-  await client.request('POST', path, {
-    body: {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw' },
-      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 8080, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] },
-    },
-  });
-  await client.request('PATCH', `${path}/gw/status`, { contentType: 'application/merge-patch+json', body: { status: { addresses: [{ type: 'IPAddress', value: '198.51.100.30' }] } } });
-}
-
-/** Plays the Gateway's controller: accepts the route on its parent; returns the resourceVersion of that write. */
-async function accept(name: string): Promise<string> {
-  const route = await getRoute(name);
-  const conditions = [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid', observedGeneration: route.metadata.generation, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }];
-  const parents = [{ parentRef: route.spec.parentRefs[0], controllerName: 'istio.io/gateway-controller', conditions }];
-  const written = await client.request<KubeObject>('PATCH', `${httpRoutes(ns)}/${name}/status`, { contentType: 'application/merge-patch+json', body: { status: { parents } } });
-  return written.metadata.resourceVersion!;
-}
 
 const once = (settings: Settings, names: string[] = []) => runOnce({ client, settings, scope: { matches: (n) => n === ns, literal: [ns], description: ns } }, { names, dryRun: 'none' });
 
@@ -55,7 +31,7 @@ beforeEach(async () => {
   gwNs = await createNamespace(client, 'rtgw');
   istio = await createGateway(client, gwNs, { ip: '203.0.113.30' });
   gatewayApi = { ...istio, router: 'httproute' };
-  await createGatewayApiGateway();
+  await createGatewayApiGateway(client, gwNs);
   await createService(client, ns, { name: 'impl' });
 });
 afterEach(async () => {
@@ -77,7 +53,7 @@ test('an HTTPRoute per API: routed once accepted, URL from the Gateway, drift re
   expect(condition(api, 'Routed')).toMatchObject({ status: 'False', reason: 'Pending' });
   expect(api.status?.apiStatus?.url).toBeUndefined();
 
-  await accept('cat');
+  await acceptRoute(client, ns, 'cat');
   await once(gatewayApi);
   const routed = await getApi(client, ns, 'cat');
   expect(condition(routed, 'Routed')).toMatchObject({ status: 'True', reason: 'Routed' });
@@ -135,7 +111,7 @@ test('switching routers under the running operator, both ways, never leaves the 
     expect(waiting.status?.apiStatus?.url).toBe(`https://203.0.113.30/${ns}/sw`);
     expect(await gone(`${virtualServices(ns)}/sw`)).toBe(false);
 
-    const accepted = BigInt(await accept('sw'));
+    const accepted = BigInt(await acceptRoute(client, ns, 'sw'));
     await waitFor('the VirtualService to go', () => gone(`${virtualServices(ns)}/sw`), 30_000);
     const vsDeleted = vs.events.find((e) => e.type === 'DELETED' && e.name === 'sw')!;
     expect(vsDeleted.rv).toBeGreaterThan(accepted);
