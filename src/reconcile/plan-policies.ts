@@ -162,7 +162,7 @@ const blockedFeatures = (group: Group, blocker: Blocker): PolicyFeature[] => gro
 
 export function planPolicies(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings, routed: boolean): PoliciesPlan {
   // Requested but not configured: reported, nothing written.
-  const features = specFeatures(api.spec).filter((f) => !(f.feature === 'apiKeyVerification' && settings.jwt !== undefined));
+  const features = specFeatures(api.spec, settings).filter((f) => !(f.feature === 'apiKeyVerification' && settings.jwt !== undefined));
   if (spec.apiType === 'mcp') features.push(...timeoutFeatures(settings));
   if (spec.policyIssues) {
     // Nothing is written or removed: what is in force (the last valid limit) stays until the spec is fixed.

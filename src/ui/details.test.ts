@@ -56,3 +56,18 @@ test('a rate-limited API lists its EnvoyFilter in the gateway namespace: missing
   cluster.put({ ...api, spec: { ...api.spec, rateLimit: { enabled: false } } });
   expect(lines()[what]).toBe('unwanted');
 });
+
+test('under the httproute router the HTTPRoute is listed (missing, then matching); a VirtualService left from the other router is unwanted once it goes', async () => {
+  const cluster = setup();
+  await cluster.converge('a');
+  cluster.capabilities = { ...cluster.capabilities, httpRouteServed: true, gatewayApiServed: true };
+  const settings = { ...cluster.settings, router: 'httproute' as const };
+  const view = cluster.view(settings);
+  const lines = () => Object.fromEntries(detailsFor(view.stores.exposedApis.get(NS, 'a')!, view, settings, now).children.map((c) => [c.what, c.state]));
+  expect(lines()).toMatchObject({ 'VirtualService components/a': 'matches', 'HTTPRoute components/a': 'missing' });
+  await cluster.converge('a', settings);
+  const route = view.stores.httpRoutes.get(NS, 'a')!;
+  const parentRef = (route.spec as { parentRefs: unknown[] }).parentRefs[0];
+  view.stores.httpRoutes.upsert({ ...route, status: { parents: [{ parentRef, controllerName: 'x', conditions: [{ type: 'Accepted', status: 'True' }] }] } });
+  expect(lines()).toMatchObject({ 'VirtualService components/a': 'unwanted', 'HTTPRoute components/a': 'matches' });
+});

@@ -59,6 +59,12 @@ test('an HTTPRoute per API: routed once accepted, URL from the Gateway, drift re
   expect(condition(routed, 'Routed')).toMatchObject({ status: 'True', reason: 'Routed' });
   expect(routed.status?.apiStatus).toMatchObject({ url: `https://198.51.100.30:8080/${ns}/cat`, ip: '198.51.100.30', uid: route.metadata.uid });
 
+  expect(condition(routed, 'PoliciesEnforced')?.message).toContain("CORS (by the HTTPRoute's CORS filter)");
+  const args = ['-n', ns, '--gateway', gatewayApi.gateway, '--router', 'httproute', 'cat'];
+  const status = await kubectlOdaApi(['status', ...args]);
+  expect(status.stdout).toMatch(new RegExp(`gateway +Gateway ${gwNs}/gw has address 198\\.51\\.100\\.30`));
+  expect(status.stdout).toMatch(new RegExp(`route +HTTPRoute ${ns}/cat matches the desired state`));
+
   // Nothing written when nothing changed.
   const quiet = adminClient();
   await runOnce({ client: quiet, settings: gatewayApi, scope: { matches: (n) => n === ns, literal: [ns], description: ns } }, { names: [], dryRun: 'none' });
@@ -67,6 +73,10 @@ test('an HTTPRoute per API: routed once accepted, URL from the Gateway, drift re
   // Drift: someone points the route elsewhere; then deletes it.
   const drifted = { ...route.spec, rules: [{ ...route.spec.rules[0], backendRefs: [{ group: '', kind: 'Service', name: 'impl', port: 1, weight: 1 }] }] };
   await client.request('PATCH', `${httpRoutes(ns)}/cat`, { contentType: 'application/merge-patch+json', body: { spec: drifted } });
+  const preview = await kubectlOdaApi(['diff', ...args]);
+  expect(preview.code).toBe(1);
+  expect(preview.stdout).toContain(`+++ /merged/gateway.networking.k8s.io.v1.HTTPRoute.${ns}.cat`);
+  expect(preview.stdout).toMatch(/-\s+port: 1\n\+\s+port: 8080/);
   await once(gatewayApi);
   expect((await getRoute('cat')).spec.rules[0].backendRefs[0].port).toBe(8080);
   await client.request('DELETE', `${httpRoutes(ns)}/cat`);
