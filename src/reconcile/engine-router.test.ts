@@ -156,7 +156,11 @@ describe('switching routers', () => {
     await c.converge(PRD, settings);
     expect(httpRouteOf(c)).toBeDefined();
     expect(c.stores.virtualServices.get(NS, PRD)).toBe(vs);
-    expect(condition(plan(c, undefined, settings), 'Routed')?.message).toContain(`VirtualService ${NS}/${PRD} keeps serving until then`);
+    const migrating = plan(c, undefined, settings);
+    expect(condition(migrating, 'Routed')).toMatchObject({ status: 'True', reason: 'Migrating', message: expect.stringContaining(`VirtualService ${NS}/${PRD} serves until the HTTPRoute is ready`) });
+    // The URL and readiness do not blink: still the Istio gateway's, as the VirtualService serves.
+    expect(migrating.status.apiStatus).toMatchObject({ url: 'https://203.0.113.7/prd/v4', uid: vs.metadata.uid });
+    expect(condition(migrating, 'Ready')?.status).toBe('True');
 
     answer(c, 'True');
     expect(kinds(plan(c, undefined, settings).actions)).toEqual(['VirtualService delete']);

@@ -59,7 +59,8 @@ function planValid(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: 
   const isRouted = routing.condition.status === 'True';
   const policies = planPolicies(api, spec, view, settings, isRouted);
 
-  const ingress = ingressFor(namespace, view, settings);
+  // Mid-switch, the old router's object still serves: its ingress gives the URL.
+  const ingress = ingressFor(namespace, view, routing.servedBy ? { ...settings, router: routing.servedBy } : settings);
   const address = buildUrl(spec, settings, addressOf(ingress));
   // An API that is not routed has no URL of its own.
   const reachable = isRouted ? address : { ...(address.ip === undefined ? {} : { ip: address.ip }) };

@@ -164,7 +164,7 @@ const blockedFeatures = (group: Group, blocker: Blocker): PolicyFeature[] => gro
 
 export function planPolicies(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings: Settings, routed: boolean): PoliciesPlan {
   // Requested but not configured: reported, nothing written.
-  const features = specFeatures(api.spec).filter((f) => !(f.feature === 'apiKeyVerification' && settings.jwt !== undefined));
+  const features = specFeatures(api.spec, settings).filter((f) => !(f.feature === 'apiKeyVerification' && settings.jwt !== undefined));
   if (spec.apiType === 'mcp') features.push(...timeoutFeatures(settings));
   // The DestinationRule stands apart from the gateway's children: its own namespace, owner and blockers.
   const rule = planDestinationRule(api, spec, view, settings);

@@ -4,7 +4,7 @@
 // object we do not manage (never overwrite what is not ours). Switching routers leaves no
 // gap: the old router's object is deleted only once the new one is ready.
 
-import type { Action, ClusterView, ExposedAPI, KubeObject, Route, Settings } from './types.js';
+import type { Action, ClusterView, ExposedAPI, KubeObject, Route, Router, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
 import type { ConditionInput } from './conditions.js';
 import { HTTP_ROUTE_API_VERSION, HTTP_ROUTE_KIND, VIRTUAL_SERVICE_KIND } from './constants.js';
@@ -22,6 +22,8 @@ export interface RoutingPlan {
   problem?: 'conflict' | 'error';
   /** uid of our route object as it exists now (unknown until it is created). */
   routeUid?: string;
+  /** Set while the other router's object still serves the API (a switch under way): the URL is that router's. */
+  servedBy?: Router;
 }
 
 const routed = (status: 'True' | 'False', reason: string, message: string): ConditionInput => ({
@@ -44,6 +46,7 @@ function conflictText(route: Route, winner: Route, where: string): string {
 
 /** One router's route object kind: how it is written, read and judged ready. */
 interface RouteKind {
+  router: Router;
   kind: string;
   apiVersion: string | undefined;
   missing: { reason: string; message: string };
@@ -52,6 +55,7 @@ interface RouteKind {
 }
 
 const VIRTUAL_SERVICE = (view: ClusterView): RouteKind => ({
+  router: 'virtualservice',
   kind: VIRTUAL_SERVICE_KIND,
   apiVersion: view.capabilities.virtualServiceApiVersion,
   missing: { reason: 'VirtualServiceCRDMissing', message: 'no VirtualService CRD (networking.istio.io) is served by this cluster; install Istio' },
@@ -60,6 +64,7 @@ const VIRTUAL_SERVICE = (view: ClusterView): RouteKind => ({
 });
 
 const HTTP_ROUTE = (view: ClusterView): RouteKind => ({
+  router: 'httproute',
   kind: HTTP_ROUTE_KIND,
   apiVersion: view.capabilities.httpRouteServed ? HTTP_ROUTE_API_VERSION : undefined,
   missing: { reason: 'HTTPRouteCRDMissing', message: 'no HTTPRoute CRD (gateway.networking.k8s.io/v1) is served by this cluster; install the Gateway API CRDs (standard channel)' },
@@ -79,11 +84,15 @@ export function planRouting(api: ExposedAPI, spec: ApiSpec, view: ClusterView, s
   const previous = other.apiVersion === undefined ? undefined : other.live(view, namespace, name);
   const leftover = previous !== undefined && controlledBy(previous, api) ? previous : undefined;
   const plan = planCurrent(api, spec, view, settings, current);
-  // The old router's object goes once the new one serves; until then it keeps the traffic.
+  // The old router's object goes once the new one serves; until then it keeps the traffic,
+  // and the API stays routed (its URL and readiness do not blink during a switch).
   if (leftover && other.apiVersion) {
     const ready = plan.routeUid !== undefined && plan.condition.status === 'True';
     if (ready) plan.actions.push({ type: 'delete', apiVersion: other.apiVersion, kind: other.kind, namespace, name });
-    else plan.condition = { ...plan.condition, message: `${plan.condition.message}; ${other.kind} ${namespace}/${name} keeps serving until then` };
+    else if (plan.problem === undefined) {
+      const message = `${other.kind} ${namespace}/${name} serves until the ${current.kind} is ready: ${plan.condition.message}`;
+      return { ...plan, condition: routed('True', 'Migrating', message), routeUid: leftover.metadata.uid, servedBy: other.router };
+    }
   }
   return plan;
 }

@@ -29,14 +29,15 @@ export const NOT_ENFORCEABLE = {
 } as const;
 
 /**
- * The features whose fate does not depend on the cluster: CORS (the VirtualService's
- * corsPolicy), those nothing standard enforces, and apiKeyVerification as when no JWT
+ * The features whose fate does not depend on the cluster: CORS (the route's: the
+ * VirtualService's corsPolicy or the HTTPRoute's CORS filter), those nothing standard enforces, and apiKeyVerification as when no JWT
  * issuer is configured (plan-policies.ts takes it over when one is). Read from the raw spec, leniently,
  * so a request is reported even when oddly typed (validation's business, not a reason to hide a policy).
  */
-export function specFeatures(raw: Record<string, unknown>): PolicyFeature[] {
+export function specFeatures(raw: Record<string, unknown>, settings: Pick<Settings, 'router'> = {}): PolicyFeature[] {
   const found: PolicyFeature[] = [];
-  if (enabled(raw.CORS, 'enabled')) found.push({ feature: 'CORS', enforced: true, detail: "by the VirtualService's corsPolicy" });
+  const cors = settings.router === 'httproute' ? "by the HTTPRoute's CORS filter" : "by the VirtualService's corsPolicy";
+  if (enabled(raw.CORS, 'enabled')) found.push({ feature: 'CORS', enforced: true, detail: cors });
   if (enabled(raw.apiKeyVerification, 'enabled')) found.push({ feature: 'apiKeyVerification', enforced: false, detail: NOT_ENFORCEABLE.apiKeyVerification, byDesign: true });
   const quota = raw.quota;
   if (isRecord(quota) && quota.limit !== undefined && quota.limit !== null && quota.limit !== '') {

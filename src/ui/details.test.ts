@@ -84,3 +84,18 @@ test("someone else's DestinationRule at the API's name is not shown as the API's
   const view = cluster.view();
   expect(detailsFor(cluster.api('m'), view, settings, now).children.map((c) => c.what)).not.toContain(`DestinationRule ${NS}/m`);
 });
+
+test('under the httproute router the HTTPRoute is listed (missing, then matching); a VirtualService left from the other router is unwanted once it goes', async () => {
+  const cluster = setup();
+  await cluster.converge('a');
+  cluster.capabilities = { ...cluster.capabilities, httpRouteServed: true, gatewayApiServed: true };
+  const settings = { ...cluster.settings, router: 'httproute' as const };
+  const view = cluster.view(settings);
+  const lines = () => Object.fromEntries(detailsFor(view.stores.exposedApis.get(NS, 'a')!, view, settings, now).children.map((c) => [c.what, c.state]));
+  expect(lines()).toMatchObject({ 'VirtualService components/a': 'matches', 'HTTPRoute components/a': 'missing' });
+  await cluster.converge('a', settings);
+  const route = view.stores.httpRoutes.get(NS, 'a')!;
+  const parentRef = (route.spec as { parentRefs: unknown[] }).parentRefs[0];
+  view.stores.httpRoutes.upsert({ ...route, status: { parents: [{ parentRef, controllerName: 'x', conditions: [{ type: 'Accepted', status: 'True' }] }] } });
+  expect(lines()).toMatchObject({ 'VirtualService components/a': 'unwanted', 'HTTPRoute components/a': 'matches' });
+});

@@ -73,6 +73,7 @@ test('a Canvas\'s values carry over: image, pull secrets, settings and the compo
     OPENMETRICS_IMPLEMENTATION: 'ServiceMonitor',
     APIOPERATORISTIO_COMPONENTGATEWAY: 'canvas/component-gateway',
     APIOPERATORISTIO_PUBLICHOSTNAME: 'apis.example.org',
+    APIOPERATORISTIO_ROUTER: 'virtualservice',
   });
 
   const gateway = find<KubernetesObject & { spec: unknown }>(objects, 'Gateway');
@@ -140,10 +141,12 @@ test.each([
   ['plain names, the gateway and the Lease among them', 'canvas,comps', 'canvas/component-gateway'],
   ['plain names, a bare gateway name', 'comps-a,comps-b', 'component-gateway'],
   ['an exclusion', '!kube-system', 'component-gateway'],
-])('the RBAC is exactly that of `kubectl oda-api manifests`: %s', async (_, namespaces, gateway) => {
-  const objects = await render('-f', valuesFile({ deployment: { monitoredNamespaces: namespaces }, configmap: { componentGateway: gateway } }));
+  ['router httproute, plain names, the Gateway elsewhere', 'comps-a,comps-b', 'gw-ns/canvas-gw', 'httproute'],
+  ['router httproute, plain names, a bare Gateway name', 'comps-a,comps-b', 'canvas-gw', 'httproute'],
+])('the RBAC is exactly that of `kubectl oda-api manifests`: %s', async (_, namespaces, gateway, router = 'virtualservice') => {
+  const objects = await render('-f', valuesFile({ deployment: { monitoredNamespaces: namespaces }, configmap: { componentGateway: gateway, router } }));
   const served = namespaces.split(',').map((n) => n.trim());
-  const manifests = buildManifests({ namespace: 'canvas', image: 'unused', replicas: 1, served, gateway });
+  const manifests = buildManifests({ namespace: 'canvas', image: 'unused', replicas: 1, served, gateway, router });
   expect(rbacOf(objects)).toEqual(rbacOf(manifests));
 });
 
@@ -152,6 +155,7 @@ test.each([
   ['deployment.monitoredNamespaces=Components;odacompns', 'monitoredNamespaces'],
   ['configmap.loglevel=verbose', 'loglevel'],
   ['configmap.componentGateway=canvas/Component_Gateway', 'componentGateway'],
+  ['configmap.router=ingress', 'router'],
 ])('wrong values are refused, naming the key: %s', async (setting, key) => {
   const result = await helm(['template', 'oda-api', chartDir, '--set', setting]);
   expect(result.code).not.toBe(0);

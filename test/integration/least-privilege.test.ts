@@ -10,7 +10,7 @@ import { FIELD_MANAGER } from '../../src/reconcile/constants.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { adminClient, RBAC_COLLECTIONS, createNamespace, createPod, createService, deleteNamespace, setPodReady, uniqueName, waitFor, writeTokenKubeconfig } from '../support/cluster.js';
-import { components, createApi, createGateway, getApi, kubectlOdaApi, serviceMonitors } from '../support/canvas.js';
+import { acceptRoute, components, createApi, createGateway, createGatewayApiGateway, getApi, httpRoutes, kubectlOdaApi, serviceMonitors } from '../support/canvas.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The cluster-wide objects get a name of this file's own: other test files (the chart's)
@@ -157,4 +157,38 @@ test('with plain names, the operator does everything with the Roles of `manifest
   expect(new Set(clusterRole.rules.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list', 'watch']));
   const kubeconfig = await applyManifests(options);
   await convergesACanvas(comps, ['-n', comps], gateway, operatorNs, kubeconfig);
+}, 120_000);
+
+test('with the httproute router and plain names, the operator routes, attaches policies to the Gateway and cleans up with the Roles of `manifests`', async () => {
+  const [operatorNs, comps, gatewayNs] = [await newNamespace('op'), await newNamespace('comps'), await newNamespace('gw')];
+  const { gateway } = await createGateway(client, gatewayNs, { ip: '192.0.2.51' });
+  await createGatewayApiGateway(client, gatewayNs, '198.51.100.51');
+  const kubeconfig = await applyManifests({ namespace: operatorNs, image: 'unused', replicas: 1, served: [comps], gateway, router: 'httproute' });
+  await createService(client, comps, { name: 'impl' });
+  await createApi(client, comps, 'limited', { rateLimit: { enabled: true, limit: '5' }, apiKeyVerification: { enabled: true } });
+
+  let output = '';
+  const { NODE_ENV: _jest, ...env } = process.env;
+  const jwt = ['--jwt-issuer', 'https://idp.example', '--jwks-uri', 'https://idp.example/certs'];
+  operator = spawn('kubectl', ['oda-api', 'watch', '-n', comps, ...jwt, '--gateway', gateway, '--router', 'httproute', '--lease-namespace', operatorNs, '--health-address', 'none', '--log-format', 'json'], {
+    env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  operator.stdout!.on('data', (d) => (output += d));
+  operator.stderr!.on('data', (d) => (output += d));
+
+  await waitFor('the HTTPRoute', () => client.get(`${httpRoutes(comps)}/limited`).catch(() => undefined), 30_000);
+  await acceptRoute(client, comps, 'limited');
+  await waitFor('the API routed with the Gateway address', async () => (await getApi(client, comps, 'limited')).status?.apiStatus?.url === `https://198.51.100.51:8080/${comps}/limited`, 30_000);
+  const filter = `/apis/networking.istio.io/v1alpha3/namespaces/${gatewayNs}/envoyfilters/oda-api-${comps}-limited`;
+  const keyPolicy = `/apis/security.istio.io/v1/namespaces/${gatewayNs}/authorizationpolicies/oda-api-${comps}-limited`;
+  const written = await waitFor('the rate limit attached to the Gateway', () => client.get<{ spec: Record<string, unknown> }>(filter).catch(() => undefined), 30_000);
+  expect(written.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }]);
+  await waitFor('the API key policy attached to the Gateway', () => client.get(keyPolicy).catch(() => undefined), 30_000);
+
+  await client.request('DELETE', `/apis/oda.tmforum.org/v1/namespaces/${comps}/exposedapis/limited`);
+  await waitFor('the API gone, its gateway children first', () => getApi(client, comps, 'limited').then(() => false, () => true), 30_000);
+  await expect(client.get(filter)).rejects.toMatchObject({ status: 404 });
+  await expect(client.get(keyPolicy)).rejects.toMatchObject({ status: 404 });
+  expect(output).not.toMatch(/forbidden/i);
 }, 120_000);

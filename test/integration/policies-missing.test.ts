@@ -1,5 +1,6 @@
-// Policies when parts are missing: no EnvoyFilter CRD (a cluster without Istio's full CRD set)
-// or no permission to write EnvoyFilters where the gateway runs. Only the APIs that need a
+// Policies and routers when parts are missing: no EnvoyFilter CRD (a cluster without Istio's full
+// CRD set), no Gateway API CRDs under the httproute router, or no permission to write
+// EnvoyFilters where the gateway runs. Only the APIs that need a
 // filter fail, saying why; the others converge as before.
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +15,17 @@ type Item = { name: string; outcome: string; message: string | null; conditions:
 describe('on a cluster without the EnvoyFilter CRD', () => {
   const privateCp = usePrivateControlPlane(false);
 
-  test('a rate-limited API fails saying the CRD is missing; its route and the other APIs are fine', async () => {
-    const cp = privateCp();
+  /** The ODA, Istio routing and Prometheus CRDs only: no EnvoyFilter, no Gateway API. */
+  async function installSome(kubeconfig: string): Promise<void> {
     const { installCrds } = await import('../../scripts/cluster.mjs');
     const dir = mkdtempSync(join(tmpdir(), 'oda-api-crds-'));
     for (const f of ['oda-exposedapis.yaml', 'oda-components.yaml', 'istio-virtualservices.yaml', 'istio-gateways.yaml', 'prometheus-servicemonitors.yaml']) copyFileSync(join(projectCrds, f), join(dir, f));
-    installCrds(cp.kubeconfig, dir);
+    installCrds(kubeconfig, dir);
+  }
+
+  test('a rate-limited API fails saying the CRD is missing; its route and the other APIs are fine', async () => {
+    const cp = privateCp();
+    await installSome(cp.kubeconfig);
     const ns = await createNamespace(cp.client);
     const settings = await createGateway(cp.client, ns, { ip: '192.0.2.1' });
     await createService(cp.client, ns, { name: 'impl' });
@@ -35,6 +41,25 @@ describe('on a cluster without the EnvoyFilter CRD', () => {
     expect(limited.message).toContain('rateLimit (no EnvoyFilter CRD (networking.istio.io/v1alpha3) is served by this cluster; install Istio)');
     expect(limited.conditions.find((c) => c.type === 'PoliciesEnforced')).toMatchObject({ status: 'False', reason: 'EnvoyFilterCRDMissing' });
     await expect(getVs(cp.client, ns, 'limited')).resolves.toBeDefined();
+  }, 60_000);
+
+  test('with --router httproute and no Gateway API CRDs, each API fails saying so, and its VirtualService keeps serving', async () => {
+    const cp = privateCp();
+    await installSome(cp.kubeconfig);
+    const ns = await createNamespace(cp.client);
+    const settings = await createGateway(cp.client, ns, { ip: '192.0.2.2' });
+    await createService(cp.client, ns, { name: 'impl' });
+    await createApi(cp.client, ns, 'served');
+    const before = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', settings.gateway], { KUBECONFIG: cp.kubeconfig });
+    expect(before.code).toBe(0);
+
+    const r = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', settings.gateway, '--router', 'httproute', '-o', 'json'], { KUBECONFIG: cp.kubeconfig });
+    expect(r.code).toBe(1);
+    const [item] = JSON.parse(r.stdout).items as Item[];
+    expect(item).toMatchObject({ name: 'served', outcome: 'error' });
+    expect(item.message).toContain('no HTTPRoute CRD (gateway.networking.k8s.io/v1) is served by this cluster; install the Gateway API CRDs');
+    expect(item.conditions.find((c) => c.type === 'Routed')).toMatchObject({ status: 'False', reason: 'HTTPRouteCRDMissing' });
+    await expect(getVs(cp.client, ns, 'served')).resolves.toBeDefined();
   }, 60_000);
 });
 

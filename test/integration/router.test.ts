@@ -7,7 +7,7 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { runOnce } from '../../src/oneshot/run.js';
 import type { KubeObject, Settings } from '../../src/reconcile/types.js';
 import { adminClient, createNamespace, createService, deleteNamespace, kubeconfigPath, waitFor } from '../support/cluster.js';
-import { condition, createApi, createGateway, exposedApis, getApi, kubectlOdaApi, virtualServices } from '../support/canvas.js';
+import { acceptRoute, condition, createApi, createGateway, createGatewayApiGateway, exposedApis, getApi, httpRoutes, kubectlOdaApi, virtualServices } from '../support/canvas.js';
 import { startWatch, type OperatorProcess } from '../support/operator.js';
 
 let client: KubeClient;
@@ -17,33 +17,9 @@ let istio: Settings;
 let gatewayApi: Settings;
 let operator: OperatorProcess | undefined;
 
-const httpRoutes = (namespace: string) => `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes`;
 type Route = KubeObject & { spec: { parentRefs: Record<string, unknown>[]; rules: { backendRefs: { port: number }[] }[] } };
 const getRoute = (name: string) => client.get<Route>(`${httpRoutes(ns)}/${name}`);
 const gone = (path: string) => client.get(path).then(() => false, (err: { status?: number }) => err.status === 404);
-
-/** A Gateway API Gateway named as the Istio one (so one gateway setting serves both routers), with the address its controller would report. */
-async function createGatewayApiGateway(): Promise<void> {
-  const path = `/apis/gateway.networking.k8s.io/v1/namespaces/${gwNs}/gateways`;
-  await client.request('POST', path, {
-    body: {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw' },
-      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 8080, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] },
-    },
-  });
-  await client.request('PATCH', `${path}/gw/status`, { contentType: 'application/merge-patch+json', body: { status: { addresses: [{ type: 'IPAddress', value: '198.51.100.30' }] } } });
-}
-
-/** Plays the Gateway's controller: accepts the route on its parent; returns the resourceVersion of that write. */
-async function accept(name: string): Promise<string> {
-  const route = await getRoute(name);
-  const conditions = [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid', observedGeneration: route.metadata.generation, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }];
-  const parents = [{ parentRef: route.spec.parentRefs[0], controllerName: 'istio.io/gateway-controller', conditions }];
-  const written = await client.request<KubeObject>('PATCH', `${httpRoutes(ns)}/${name}/status`, { contentType: 'application/merge-patch+json', body: { status: { parents } } });
-  return written.metadata.resourceVersion!;
-}
 
 const once = (settings: Settings, names: string[] = []) => runOnce({ client, settings, scope: { matches: (n) => n === ns, literal: [ns], description: ns } }, { names, dryRun: 'none' });
 
@@ -55,7 +31,7 @@ beforeEach(async () => {
   gwNs = await createNamespace(client, 'rtgw');
   istio = await createGateway(client, gwNs, { ip: '203.0.113.30' });
   gatewayApi = { ...istio, router: 'httproute' };
-  await createGatewayApiGateway();
+  await createGatewayApiGateway(client, gwNs);
   await createService(client, ns, { name: 'impl' });
 });
 afterEach(async () => {
@@ -77,11 +53,17 @@ test('an HTTPRoute per API: routed once accepted, URL from the Gateway, drift re
   expect(condition(api, 'Routed')).toMatchObject({ status: 'False', reason: 'Pending' });
   expect(api.status?.apiStatus?.url).toBeUndefined();
 
-  await accept('cat');
+  await acceptRoute(client, ns, 'cat');
   await once(gatewayApi);
   const routed = await getApi(client, ns, 'cat');
   expect(condition(routed, 'Routed')).toMatchObject({ status: 'True', reason: 'Routed' });
   expect(routed.status?.apiStatus).toMatchObject({ url: `https://198.51.100.30:8080/${ns}/cat`, ip: '198.51.100.30', uid: route.metadata.uid });
+
+  expect(condition(routed, 'PoliciesEnforced')?.message).toContain("CORS (by the HTTPRoute's CORS filter)");
+  const args = ['-n', ns, '--gateway', gatewayApi.gateway, '--router', 'httproute', 'cat'];
+  const status = await kubectlOdaApi(['status', ...args]);
+  expect(status.stdout).toMatch(new RegExp(`gateway +Gateway ${gwNs}/gw has address 198\\.51\\.100\\.30`));
+  expect(status.stdout).toMatch(new RegExp(`route +HTTPRoute ${ns}/cat matches the desired state`));
 
   // Nothing written when nothing changed.
   const quiet = adminClient();
@@ -91,6 +73,10 @@ test('an HTTPRoute per API: routed once accepted, URL from the Gateway, drift re
   // Drift: someone points the route elsewhere; then deletes it.
   const drifted = { ...route.spec, rules: [{ ...route.spec.rules[0], backendRefs: [{ group: '', kind: 'Service', name: 'impl', port: 1, weight: 1 }] }] };
   await client.request('PATCH', `${httpRoutes(ns)}/cat`, { contentType: 'application/merge-patch+json', body: { spec: drifted } });
+  const preview = await kubectlOdaApi(['diff', ...args]);
+  expect(preview.code).toBe(1);
+  expect(preview.stdout).toContain(`+++ /merged/gateway.networking.k8s.io.v1.HTTPRoute.${ns}.cat`);
+  expect(preview.stdout).toMatch(/-\s+port: 1\n\+\s+port: 8080/);
   await once(gatewayApi);
   expect((await getRoute('cat')).spec.rules[0].backendRefs[0].port).toBe(8080);
   await client.request('DELETE', `${httpRoutes(ns)}/cat`);
@@ -127,14 +113,15 @@ test('switching routers under the running operator, both ways, never leaves the 
     await operator.stop();
     operator = start('httproute');
     await waitFor('the HTTPRoute', () => getRoute('sw').catch(() => undefined), 30_000);
-    const waiting = await waitFor('the API to say the VirtualService keeps serving', async () => {
+    const waiting = await waitFor('the API to say the VirtualService serves meanwhile', async () => {
       const api = await getApi(client, ns, 'sw');
-      return condition(api, 'Routed')?.message.includes('keeps serving until then') ? api : undefined;
+      return condition(api, 'Routed')?.reason === 'Migrating' ? api : undefined;
     }, 30_000);
-    expect(condition(waiting, 'Routed')).toMatchObject({ status: 'False', reason: 'Pending' });
+    expect(condition(waiting, 'Routed')).toMatchObject({ status: 'True', message: expect.stringContaining(`VirtualService ${ns}/sw serves until the HTTPRoute is ready`) });
+    expect(waiting.status?.apiStatus?.url).toBe(`https://203.0.113.30/${ns}/sw`);
     expect(await gone(`${virtualServices(ns)}/sw`)).toBe(false);
 
-    const accepted = BigInt(await accept('sw'));
+    const accepted = BigInt(await acceptRoute(client, ns, 'sw'));
     await waitFor('the VirtualService to go', () => gone(`${virtualServices(ns)}/sw`), 30_000);
     const vsDeleted = vs.events.find((e) => e.type === 'DELETED' && e.name === 'sw')!;
     expect(vsDeleted.rv).toBeGreaterThan(accepted);

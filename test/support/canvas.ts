@@ -38,6 +38,37 @@ export async function createGateway(client: KubeClient, ns: string, address?: { 
   return { metricsMode: 'ServiceMonitor', gateway: `${ns}/gw`, scrapeInterval: '15s' };
 }
 
+/** Gateway API HTTPRoutes of a namespace (the httproute router's children). */
+export const httpRoutes = (ns: string) => `/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/httproutes`;
+
+/**
+ * A Gateway API Gateway `gw` in `ns` (named as createGateway's Istio one, so one gateway
+ * setting serves both routers): an HTTP listener on 8080 admitting routes from every
+ * namespace, and the address its controller would report.
+ */
+export async function createGatewayApiGateway(client: KubeClient, ns: string, address = '198.51.100.30'): Promise<void> {
+  const path = `/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/gateways`;
+  await client.request('POST', path, {
+    body: {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw' },
+      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 8080, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] },
+    },
+  });
+  await client.request('PATCH', `${path}/gw/status`, { contentType: 'application/merge-patch+json', body: { status: { addresses: [{ type: 'IPAddress', value: address }] } } });
+}
+
+/** Plays the Gateway's controller (no Istio runs here): accepts the HTTPRoute on its parent; returns the resourceVersion of that write. */
+export async function acceptRoute(client: KubeClient, ns: string, name: string): Promise<string> {
+  const route = await client.get<KubeObject & { spec: { parentRefs: unknown[] } }>(`${httpRoutes(ns)}/${name}`);
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const conditions = [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route was valid', observedGeneration: route.metadata.generation, lastTransitionTime: at }];
+  const parents = [{ parentRef: route.spec.parentRefs[0], controllerName: 'istio.io/gateway-controller', conditions }];
+  const written = await client.request<KubeObject>('PATCH', `${httpRoutes(ns)}/${name}/status`, { contentType: 'application/merge-patch+json', body: { status: { parents } } });
+  return written.metadata.resourceVersion!;
+}
+
 /** Plays the cloud load balancer: gives the ingress Service an external address. */
 export async function setGatewayAddress(client: KubeClient, ns: string, address: { ip?: string; hostname?: string }): Promise<void> {
   await client.request('PATCH', `/api/v1/namespaces/${ns}/services/ingressgateway/status`, {
