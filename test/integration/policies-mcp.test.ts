@@ -36,6 +36,15 @@ const once = (s: Settings, names: string[] = [], c: KubeClient = client): Promis
 const outcome = async (name: string, s: Settings) => (await once(s, [name])).apis.find((a) => a.name === name)!;
 const writes = (c: KubeClient) => ['POST', 'PUT', 'PATCH', 'DELETE'].reduce((n, verb) => n + (c.requestCounts[verb] ?? 0), 0);
 
+/** A failed wait says what the operator logged. */
+const withLog = async <T>(op: OperatorProcess, work: Promise<T>): Promise<T> => {
+  try {
+    return await work;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\noperator log:\n${op.output().slice(-6000)}`);
+  }
+};
+
 async function editSpec(name: string, spec: Record<string, unknown>): Promise<void> {
   await client.request('PATCH', `${exposedApis(ns)}/${name}`, { contentType: 'application/merge-patch+json', body: { spec } });
 }
@@ -170,14 +179,14 @@ describe('on a cluster with Istio', () => {
     await createApi(client, ns, 'watched', { apiType: 'mcp' });
     const args = ['--standalone', '-n', ns, '--gateway', settings.gateway, '--health-address', 'none'];
     operator = startWatch(args, kubeconfigPath(), { API_CONNECT_TIMEOUT: '5000' });
-    await waitFor('the rule', () => getRule('watched').catch(() => undefined), 30_000);
+    await withLog(operator, waitFor('the rule', () => getRule('watched').catch(() => undefined), 30_000));
     await client.request('DELETE', `${rules(ns)}/watched`);
-    await waitFor('the rule put back', () => getRule('watched').catch(() => undefined), 30_000);
+    await withLog(operator, waitFor('the rule put back', () => getRule('watched').catch(() => undefined), 30_000));
     await operator.stop();
     operator = startWatch(args, kubeconfigPath(), { API_CONNECT_TIMEOUT: '8000' });
-    await waitFor('the new connect timeout', async () => (await timeoutOf('watched').catch(() => undefined)) === '8s', 30_000);
+    await withLog(operator, waitFor('the new connect timeout', async () => (await timeoutOf('watched').catch(() => undefined)) === '8s', 30_000));
     await editSpec('watched', { apiType: 'openapi' });
-    await waitFor('the rule pruned', () => ruleGone('watched'), 30_000);
+    await withLog(operator, waitFor('the rule pruned', () => ruleGone('watched'), 30_000));
   }, 90_000);
 
   test('no right to list DestinationRules fails only the MCP APIs that need one, writing none', async () => {
