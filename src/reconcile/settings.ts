@@ -22,6 +22,8 @@ export interface RawSettings {
   /** APIOPERATORISTIO_JWT_ISSUER and APIOPERATORISTIO_JWKS_URI (or the flags): apiKeyVerification's tokens. */
   jwtIssuer?: string;
   jwksUri?: string;
+  /** APIOPERATORISTIO_RATELIMIT_IDENTIFIERS (or the flag): per-client rate-limit buckets. */
+  rateLimitIdentifiers?: boolean;
 }
 
 export const DEFAULTS = {
@@ -136,6 +138,7 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
   };
   if (raw.publicHostname !== undefined) settings.publicHostname = raw.publicHostname;
   if (raw.router === 'httproute') settings.router = 'httproute';
+  if (raw.rateLimitIdentifiers) settings.rateLimitIdentifiers = true;
   if (raw.jwtIssuer !== undefined && raw.jwksUri !== undefined) settings.jwt = { issuer: raw.jwtIssuer, jwksUri: raw.jwksUri };
   const t = raw.timeouts;
   if (t && Object.values(t).some((v) => v !== undefined)) {
