@@ -52,6 +52,11 @@ export const settingsFlags = {
     default: 'virtualservice',
   }),
   'scrape-interval': Flags.string({ description: 'Scrape interval written to ServiceMonitors', default: '15s' }),
+  'rate-limit-identifiers': Flags.boolean({
+    description: "Keep a rate-limit bucket per client (rateLimit.identifier: ip or header:NAME); the ingress gateways' Envoy must be 1.35 or newer",
+    env: 'APIOPERATORISTIO_RATELIMIT_IDENTIFIERS',
+    default: false,
+  }),
   'jwt-issuer': Flags.string({ description: 'JWT issuer the tokens of apiKeyVerification APIs are checked against (with --jwks-uri)', env: 'APIOPERATORISTIO_JWT_ISSUER' }),
   'jwks-uri': Flags.string({ description: 'JWKS URI of the keys those tokens are signed with (with --jwt-issuer)', env: 'APIOPERATORISTIO_JWKS_URI' }),
 };
@@ -87,6 +92,7 @@ interface SettingsFlags {
   'scrape-interval': string;
   'jwt-issuer'?: string;
   'jwks-uri'?: string;
+  'rate-limit-identifiers': boolean;
 }
 
 function settingsFrom(flags: SettingsFlags): Settings {
@@ -100,6 +106,7 @@ function settingsFrom(flags: SettingsFlags): Settings {
     ...(env.timeouts ? { timeouts: env.timeouts } : {}),
     ...(flags['jwt-issuer'] ? { jwtIssuer: flags['jwt-issuer'] } : {}),
     ...(flags['jwks-uri'] ? { jwksUri: flags['jwks-uri'] } : {}),
+    ...(flags['rate-limit-identifiers'] ? { rateLimitIdentifiers: true } : {}),
   });
   if ('errors' in built) throw new UserError(built.errors.join('; '));
   return built.settings;

@@ -230,3 +230,34 @@ describe('reconcile: API keys', () => {
     expect(ofType(result.actions, 'apply').map((a) => a.object.kind)).toEqual(['VirtualService']);
   });
 });
+
+describe('reconcile: a rate limit per client (rateLimit.identifier)', () => {
+  const routeConfig = (c: TestCluster) => patches(filterOf(c))[1].patch.value.typed_per_filter_config as Record<string, Record<string, unknown>>;
+  const perClient: Settings = { ...settings, rateLimitIdentifiers: true };
+
+  it.each([
+    ['ip', { remote_address: {} }, 'remote_address', "by the client's address"],
+    ['Client-IP', { remote_address: {} }, 'remote_address', "by the client's address"],
+    ['header:X-Api-Key', { request_headers: { header_name: 'x-api-key', descriptor_key: 'client' } }, 'client', 'by the x-api-key header'],
+  ])('%s: one bucket per client, by a wildcard descriptor', async (identifier, action, key, by) => {
+    const c = cluster({ rateLimit: { enabled: true, limit: '10', interval: 'ps', identifier } });
+    await c.converge(PRD, perClient);
+    const config = routeConfig(c)['oda-api.ratelimit.components.prd-api'];
+    const bucket = { max_tokens: 10, tokens_per_fill: 10, fill_interval: '1s' };
+    expect(config).toMatchObject({ token_bucket: bucket, rate_limits: [{ actions: [action] }], descriptors: [{ entries: [{ key }], token_bucket: bucket }], max_dynamic_descriptors: 10000, always_consume_default_token_bucket: false });
+    const enforced = condition(plan(c, undefined, perClient), 'PoliciesEnforced')!;
+    expect(enforced).toMatchObject({ status: 'True' });
+    expect(enforced.message).toContain(`rateLimit.identifier (a bucket per client, ${by} (up to 10000 clients per gateway replica`);
+  });
+
+  it('an identifier that names no key is reported (the limit stays shared); without the setting, said how to turn it on', async () => {
+    const c = cluster({ rateLimit: { enabled: true, limit: '10', identifier: 'consumer' } });
+    await c.converge(PRD, perClient);
+    expect(routeConfig(c)['oda-api.ratelimit.components.prd-api']).not.toHaveProperty('descriptors');
+    expect(condition(plan(c, undefined, perClient), 'PoliciesEnforced')!.message).toContain('rateLimit.identifier ("consumer" names no client key: use ip (the client\'s address) or header:NAME');
+    const off = cluster({ rateLimit: { enabled: true, limit: '10', identifier: 'ip' } });
+    await off.converge(PRD);
+    expect(routeConfig(off)['oda-api.ratelimit.components.prd-api']).not.toHaveProperty('descriptors');
+    expect(condition(plan(off), 'PoliciesEnforced')!.message).toContain('--rate-limit-identifiers (APIOPERATORISTIO_RATELIMIT_IDENTIFIERS=true)');
+  });
+});

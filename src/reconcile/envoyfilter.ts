@@ -8,7 +8,7 @@
 
 import type { ExposedAPI, KubeObject, Settings } from './types.js';
 import type { ApiSpec } from './spec.js';
-import type { RateLimit } from './ratelimit.js';
+import { clientKeyOf, type ClientKey, type RateLimit } from './ratelimit.js';
 import { ENVOY_FILTER_API_VERSION, ENVOY_FILTER_KIND, GATEWAY_API_GROUP, MANAGED_BY, MANAGED_BY_LABEL, OWNER_ANNOTATION, OWNER_UID_LABEL } from './constants.js';
 import { apiNamespace } from './ownership.js';
 import { deepEqual } from './deep-equal.js';
@@ -74,17 +74,41 @@ export const needsEnvoyFilter = (spec: ApiSpec): boolean => spec.rateLimit !== u
 
 const percent100 = (runtimeKey: string) => ({ runtime_key: runtimeKey, default_value: { numerator: 100, denominator: 'HUNDRED' } });
 
-/** The per-route LocalRateLimit: a token bucket of `limit` tokens, refilled whole every interval, enabled and enforced on this route. */
-export function routeRateLimit(api: ExposedAPI, rate: RateLimit): Record<string, unknown> {
+/** The most clients one API keeps a bucket for, per gateway replica: Envoy forgets the least recently seen beyond it. */
+export const MAX_CLIENT_BUCKETS = 10_000;
+
+/**
+ * The per-route LocalRateLimit: a token bucket of `limit` tokens, refilled whole every
+ * interval, enabled and enforced on this route. With a client key, one such bucket per
+ * client instead: a descriptor with the key's value left out is a wildcard, and Envoy keeps a
+ * bucket per value it sees (dynamic descriptors); requests without the key (no such header)
+ * share the route's bucket.
+ */
+export function routeRateLimit(api: ExposedAPI, rate: RateLimit, client?: ClientKey): Record<string, unknown> {
   const prefix = statPrefix(api);
-  return {
+  const bucket = { max_tokens: rate.limit, tokens_per_fill: rate.limit, fill_interval: `${rate.fillSeconds}s` };
+  const config = {
     '@type': LOCAL_RATELIMIT_TYPE,
     stat_prefix: prefix,
-    token_bucket: { max_tokens: rate.limit, tokens_per_fill: rate.limit, fill_interval: `${rate.fillSeconds}s` },
+    token_bucket: bucket,
     filter_enabled: percent100(`${prefix}_enabled`),
     filter_enforced: percent100(`${prefix}_enforced`),
   };
+  if (!client) return config;
+  const key = client.by === 'address' ? 'remote_address' : 'client';
+  const action = client.by === 'address' ? { remote_address: {} } : { request_headers: { header_name: client.header, descriptor_key: key } };
+  return {
+    ...config,
+    rate_limits: [{ actions: [action] }],
+    descriptors: [{ entries: [{ key }], token_bucket: bucket }],
+    max_dynamic_descriptors: MAX_CLIENT_BUCKETS,
+    always_consume_default_token_bucket: false,
+  };
 }
+
+/** The client key of the API's rate limit, when per-client buckets are on and its identifier names one. */
+export const clientKeyFor = (rate: RateLimit, settings: Pick<Settings, 'rateLimitIdentifiers'>): ClientKey | undefined =>
+  settings.rateLimitIdentifiers && rate.identifier ? clientKeyOf(rate.identifier) : undefined;
 
 /** Envoy's per-route stream idle timeout for MCP: API_READ_TIMEOUT when set, else 0s (disabled). */
 export function mcpIdleTimeout(settings: Pick<Settings, 'timeouts'>): string {
@@ -97,7 +121,7 @@ const gatewayContext = { context: 'GATEWAY' };
 export function desiredEnvoyFilter(
   api: ExposedAPI,
   spec: ApiSpec,
-  settings: Pick<Settings, 'timeouts' | 'router'>,
+  settings: Pick<Settings, 'timeouts' | 'router' | 'rateLimitIdentifiers'>,
   where: Placement,
 ): KubeObject {
   const patches: unknown[] = [];
@@ -112,7 +136,7 @@ export function desiredEnvoyFilter(
       },
       patch: { operation: 'INSERT_BEFORE', value: { name: filterName(api), typed_config: { '@type': LOCAL_RATELIMIT_TYPE, stat_prefix: statPrefix(api) } } },
     });
-    routeValue.typed_per_filter_config = { [filterName(api)]: routeRateLimit(api, spec.rateLimit) };
+    routeValue.typed_per_filter_config = { [filterName(api)]: routeRateLimit(api, spec.rateLimit, clientKeyFor(spec.rateLimit, settings)) };
   }
   if (spec.apiType === 'mcp') routeValue.route = { idle_timeout: mcpIdleTimeout(settings) };
   patches.push({

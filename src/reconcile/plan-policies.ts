@@ -10,13 +10,13 @@ import type { Action, ClusterView, ExposedAPI, KubeObject, Settings } from './ty
 import type { ApiSpec } from './spec.js';
 import type { ConditionInput } from './conditions.js';
 import { AUTHORIZATION_POLICY_KIND, ENVOY_FILTER_API_VERSION, ENVOY_FILTER_KIND, POLICY_FINALIZER, REQUEST_AUTHENTICATION_KIND, SECURITY_API_VERSION } from './constants.js';
-import { desiredEnvoyFilter, envoyFilterFor, envoyFilterMatches, envoyRouteName, mcpIdleTimeout, needsEnvoyFilter, type Placement } from './envoyfilter.js';
+import { desiredEnvoyFilter, envoyFilterFor, envoyFilterMatches, envoyRouteName, MAX_CLIENT_BUCKETS, mcpIdleTimeout, needsEnvoyFilter, type Placement } from './envoyfilter.js';
 import { parentRefFor } from './gateway-api.js';
 import { apiKeyOf, desiredAuthorizationPolicy, desiredRequestAuthentication, routedPaths } from './jwt.js';
 import { apiNamespace } from './ownership.js';
 import { planDestinationRule } from './plan-destinationrule.js';
 import { policiesCondition, specFeatures, timeoutFeatures, type PolicyFeature } from './policies.js';
-import { describeRate } from './ratelimit.js';
+import { clientKeyOf, describeClientKey, describeRate } from './ratelimit.js';
 
 export interface PoliciesPlan {
   actions: Action[];
@@ -121,10 +121,7 @@ function envoyFilterGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, set
       if (spec.rateLimit) {
         const rate = describeRate(spec.rateLimit);
         found.push({ feature: 'rateLimit', enforced: true, detail: `${rate} on route ${envoyRouteName(api, settings)}, by ${by}; the limit holds per gateway replica (n replicas let through up to n times as many)` });
-        if (spec.rateLimit.identifier) {
-          const why = `the limit is shared by all clients: Envoy's local rate limit cannot keep a bucket per "${spec.rateLimit.identifier}" (that needs a global rate limit service)`;
-          found.push({ feature: 'rateLimit.identifier', enforced: false, detail: why, byDesign: true });
-        }
+        if (spec.rateLimit.identifier) found.push(identifierFeature(spec.rateLimit.identifier, settings, by));
       }
       if (spec.apiType === 'mcp') {
         const idle = mcpIdleTimeout(settings);
@@ -158,6 +155,19 @@ function apiKeyGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, settings
       return [{ feature: 'apiKeyVerification', enforced: true, detail }];
     },
   };
+}
+
+/** rateLimit.identifier: a bucket per client when enabled and the identifier names a key; else why the limit is shared. */
+function identifierFeature(identifier: string, settings: Settings, by: string): PolicyFeature {
+  const feature = 'rateLimit.identifier';
+  if (!settings.rateLimitIdentifiers) {
+    const detail = `the limit is shared by all clients: a bucket per "${identifier}" needs Envoy 1.35 or newer at the gateway (dynamic descriptors); say so with --rate-limit-identifiers (APIOPERATORISTIO_RATELIMIT_IDENTIFIERS=true)`;
+    return { feature, enforced: false, detail, byDesign: true };
+  }
+  const key = clientKeyOf(identifier);
+  if (!key) return { feature, enforced: false, detail: `"${identifier}" names no client key: use ip (the client's address) or header:NAME; the limit is shared by all clients` };
+  const detail = `a bucket per client, by ${describeClientKey(key)} (up to ${MAX_CLIENT_BUCKETS} clients per gateway replica, the least recently seen forgotten beyond), by ${by}`;
+  return { feature, enforced: true, detail };
 }
 
 const blockedFeatures = (group: Group, blocker: Blocker): PolicyFeature[] => group.features.map((feature) => ({ feature, enforced: false, detail: blocker.message }));

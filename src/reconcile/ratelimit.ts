@@ -7,7 +7,7 @@ export interface RateLimit {
   limit: number;
   fillSeconds: 1 | 60;
   interval: 'ps' | 'pm';
-  /** spec.rateLimit.identifier, when set: a per-client limit Envoy's local rate limit cannot key on. */
+  /** spec.rateLimit.identifier, when set: whose requests share a bucket (see clientKeyOf). */
   identifier?: string;
 }
 
@@ -49,3 +49,20 @@ export function rateLimitOf(raw: unknown): RateLimit | undefined {
 }
 
 export const describeRate = (r: RateLimit): string => `${r.limit} request${r.limit === 1 ? '' : 's'} per ${r.interval === 'pm' ? 'minute' : 'second'}`;
+
+/** What a per-client bucket keys on: the client's address, or a request header's value. */
+export type ClientKey = { by: 'address' } | { by: 'header'; header: string };
+
+/** Spellings of "the client's IP address" the identifier may use (case, '-', '_' and spaces aside). */
+const ADDRESS = ['ip', 'clientip', 'ipaddress', 'remoteaddress', 'remoteaddr', 'sourceip'];
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** The key of an identifier: `ip` (and its spellings) or `header:NAME`; undefined for anything else. */
+export function clientKeyOf(identifier: string): ClientKey | undefined {
+  const header = /^header\s*[:.]\s*(.+)$/i.exec(identifier);
+  if (header) return HEADER_NAME.test(header[1]) ? { by: 'header', header: header[1].toLowerCase() } : undefined;
+  return ADDRESS.includes(identifier.toLowerCase().replace(/[-_\s]/g, '')) ? { by: 'address' } : undefined;
+}
+
+export const describeClientKey = (key: ClientKey): string => (key.by === 'address' ? "the client's address" : `the ${key.header} header`);

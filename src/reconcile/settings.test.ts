@@ -89,3 +89,24 @@ describe('buildSettings', () => {
     expect(result).toEqual({ errors: [expect.stringMatching(/^metrics mode/), expect.stringMatching(/^public hostname/), expect.stringMatching(/^gateway/)] });
   });
 });
+
+describe('the Canvas timeouts and the router', () => {
+  const base = { metricsMode: 'ServiceMonitor', gateway: 'component-gateway', scrapeInterval: '15s' };
+
+  it('reads API_*_TIMEOUT in seconds, as the Canvas Kong and APISIX operators do (900 is a quarter of an hour, not 0.9 s)', () => {
+    const raw = settingsFromEnv({ API_READ_TIMEOUT: '900', API_CONNECT_TIMEOUT: '0.5', API_WRITE_TIMEOUT: '60.0' });
+    expect(raw.timeouts).toEqual({ read: '900', connect: '0.5', write: '60.0' });
+    expect(buildSettings({ ...base, timeouts: raw.timeouts })).toEqual({ settings: { ...base, timeouts: { readMs: 900_000, connectMs: 500, writeMs: 60_000 } } });
+  });
+
+  it.each(['60s', '-1', '1e3', '0.0001', ''])('refuses API_READ_TIMEOUT=%j in one line', (value) => {
+    expect(buildSettings({ ...base, timeouts: { read: value } })).toEqual({ errors: [`API_READ_TIMEOUT "${value}": must be a number of seconds, such as 60 or 0.5`] });
+  });
+
+  it('takes the router from APIOPERATORISTIO_ROUTER, and refuses an unknown one', () => {
+    expect(settingsFromEnv({ APIOPERATORISTIO_ROUTER: 'httproute' }).router).toBe('httproute');
+    expect(buildSettings({ ...base, router: 'httproute' })).toEqual({ settings: { ...base, router: 'httproute' } });
+    expect(buildSettings({ ...base, router: 'virtualservice' })).toEqual({ settings: base });
+    expect(buildSettings({ ...base, router: 'gateway' })).toEqual({ errors: ['router "gateway": must be virtualservice (Istio VirtualServices) or httproute (Gateway API HTTPRoutes)'] });
+  });
+});

@@ -17,11 +17,13 @@ export interface RawSettings {
   router?: string;
   logLevel: string;
   scrapeInterval: string;
-  /** API_CONNECT_TIMEOUT, API_READ_TIMEOUT, API_WRITE_TIMEOUT as given (milliseconds, as the Canvas's Kong and APISIX operators read them). */
+  /** API_CONNECT_TIMEOUT, API_READ_TIMEOUT, API_WRITE_TIMEOUT as given (seconds, as the Canvas's Kong and APISIX operators read them). */
   timeouts?: { connect?: string; read?: string; write?: string };
   /** APIOPERATORISTIO_JWT_ISSUER and APIOPERATORISTIO_JWKS_URI (or the flags): apiKeyVerification's tokens. */
   jwtIssuer?: string;
   jwksUri?: string;
+  /** APIOPERATORISTIO_RATELIMIT_IDENTIFIERS (or the flag): per-client rate-limit buckets. */
+  rateLimitIdentifiers?: boolean;
 }
 
 export const DEFAULTS = {
@@ -72,10 +74,14 @@ export function jwtError(issuer: string | undefined, jwksUri: string | undefined
   return /^https?:\/\/[^\s/]+(\/\S*)?$/.test(jwksUri) ? undefined : `JWKS URI "${jwksUri}": must be an http or https URL`;
 }
 
-/** A timeout variable: whole milliseconds, 0 or more. */
+/** A timeout variable: seconds, as the Canvas's Kong and APISIX operators read it ("60", "0.5"); 0 or more, to the millisecond. */
+const SECONDS = /^[0-9]{1,7}(\.[0-9]{1,3})?$/;
+
 export function timeoutError(variable: string, value: string): string | undefined {
-  return /^[0-9]{1,10}$/.test(value) ? undefined : `${variable} "${value}": must be a whole number of milliseconds, such as 60000`;
+  return SECONDS.test(value) ? undefined : `${variable} "${value}": must be a number of seconds, such as 60 or 0.5`;
 }
+
+const milliseconds = (seconds: string): number => Math.round(Number(seconds) * 1000);
 
 const ROUTERS: readonly Router[] = ['virtualservice', 'httproute'];
 
@@ -132,13 +138,14 @@ export function buildSettings(raw: Omit<RawSettings, 'namespaces' | 'logLevel'>)
   };
   if (raw.publicHostname !== undefined) settings.publicHostname = raw.publicHostname;
   if (raw.router === 'httproute') settings.router = 'httproute';
+  if (raw.rateLimitIdentifiers) settings.rateLimitIdentifiers = true;
   if (raw.jwtIssuer !== undefined && raw.jwksUri !== undefined) settings.jwt = { issuer: raw.jwtIssuer, jwksUri: raw.jwksUri };
   const t = raw.timeouts;
   if (t && Object.values(t).some((v) => v !== undefined)) {
     settings.timeouts = {
-      ...(t.connect !== undefined ? { connectMs: Number(t.connect) } : {}),
-      ...(t.read !== undefined ? { readMs: Number(t.read) } : {}),
-      ...(t.write !== undefined ? { writeMs: Number(t.write) } : {}),
+      ...(t.connect !== undefined ? { connectMs: milliseconds(t.connect) } : {}),
+      ...(t.read !== undefined ? { readMs: milliseconds(t.read) } : {}),
+      ...(t.write !== undefined ? { writeMs: milliseconds(t.write) } : {}),
     };
   }
   return { settings };

@@ -123,8 +123,10 @@ export interface Settings {
   router?: Router;
   /** Scrape interval for ServiceMonitors. */
   scrapeInterval: string;
-  /** The Canvas's API_CONNECT_TIMEOUT, API_READ_TIMEOUT and API_WRITE_TIMEOUT (milliseconds), when set; see docs/policies.md. */
+  /** The Canvas's API_CONNECT_TIMEOUT, API_READ_TIMEOUT and API_WRITE_TIMEOUT (given in seconds, kept in milliseconds), when set; see docs/policies.md. */
   timeouts?: { connectMs?: number; readMs?: number; writeMs?: number };
+  /** Keep a rate-limit bucket per client (rateLimit.identifier): the gateways' Envoy is 1.35 or newer (dynamic descriptors). */
+  rateLimitIdentifiers?: boolean;
   /** The JWT issuer and JWKS URI tokens are checked against (apiKeyVerification); unset: not enforced. */
   jwt?: { issuer: string; jwksUri: string };
 }

@@ -67,3 +67,14 @@ test('the last change is the newest condition transition, else the creation time
   expect(lastChangeOf(exposedApi('b'), 7)).toBe(Date.parse('2026-01-01T00:00:00Z'));
   expect(lastChangeOf(exposedApi('c', {}, { creationTimestamp: undefined }), 7)).toBe(7);
 });
+
+test('under the httproute router an HTTPRoute waiting for its Gateway is pending, not an error, saying so', async () => {
+  const cluster = clusterOf({ apis: [exposedApi('a')], services: [service('impl')], slices: [endpointSlice('impl', 1)], gatewayIp: '192.0.2.1' });
+  cluster.capabilities = { ...cluster.capabilities, httpRouteServed: true };
+  const settings = { ...SETTINGS, router: 'httproute' as const };
+  await cluster.converge('a', settings);
+  const view = cluster.view(settings);
+  const row = computeRow(view.stores.exposedApis.get(NS, 'a')!, view, settings, now);
+  expect(row).toMatchObject({ state: 'pending', routing: 'Pending', ready: false });
+  expect(row.reason).toMatch(/once the controller of Gateway components\/gw accepts it/);
+});

@@ -54,12 +54,13 @@ export function rowFromResult(api: ExposedAPI, result: Plan): RowFields {
   const ready = find(conditions, 'Ready');
   const routed = find(conditions, 'Routed');
   const metrics = find(conditions, 'MetricsConfigured');
-  const failed = [routed, metrics].find((c) => c?.status === 'False');
+  // An HTTPRoute waiting for its Gateway's controller is on its way, not broken.
+  const failed = [routed, metrics].find((c) => c?.status === 'False' && c.reason !== 'Pending');
   const broken = ['invalid', 'conflict', 'error'].includes(result.outcome) || failed !== undefined;
   const isApiReady = isReady(result.status);
 
   let state: RowState = broken ? 'error' : isApiReady ? 'ready' : 'pending';
-  let reason = state === 'ready' ? undefined : (failed ?? ready)?.message;
+  let reason = state === 'ready' ? undefined : (failed ?? (routed?.status === 'False' ? routed : ready))?.message;
   if (result.outcome === 'deleted') {
     state = 'pending';
     reason = 'being deleted';

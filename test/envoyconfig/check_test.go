@@ -104,6 +104,14 @@ func TestGeneratedEnvoyFilters(t *testing.T) {
 					if lrl.GetTokenBucket() == nil {
 						t.Errorf("%s: typed_per_filter_config[%s] has no token bucket", where, name)
 					}
+					// Per-client buckets: every descriptor entry must be a key the route's actions produce.
+					for _, d := range lrl.GetDescriptors() {
+						for _, e := range d.GetEntries() {
+							if !producesKey(lrl.GetRateLimits(), e.GetKey()) {
+								t.Errorf("%s: descriptor key %q is produced by no rate_limits action", where, e.GetKey())
+							}
+						}
+					}
 				}
 				if idle := route.GetRoute().GetIdleTimeout(); idle != nil {
 					if err := idle.CheckValid(); err != nil {
@@ -115,4 +123,20 @@ func TestGeneratedEnvoyFilters(t *testing.T) {
 			}
 		}
 	}
+}
+
+// producesKey says whether one of the actions yields a descriptor entry with this key:
+// remote_address yields "remote_address", request_headers its descriptor_key.
+func producesKey(limits []*routev3.RateLimit, key string) bool {
+	for _, l := range limits {
+		for _, a := range l.GetActions() {
+			if a.GetRemoteAddress() != nil && key == "remote_address" {
+				return true
+			}
+			if h := a.GetRequestHeaders(); h != nil && h.GetDescriptorKey() == key {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -13,9 +13,11 @@ import { envoyConfigCheck, runEnvoyConfigCheck } from '../envoyconfig/build.mjs'
 
 const api: ExposedAPI = { apiVersion: 'oda.tmforum.org/v1', kind: 'ExposedAPI', metadata: { name: 'prd-api', namespace: 'components', uid: 'u-1' }, spec: {} };
 const base: ApiSpec = { name: 'prd', apiType: 'openapi', implementation: 'prd-svc', path: '/prd/v4', port: 8080 };
-const cases: [string, ApiSpec, Pick<Settings, 'timeouts'>][] = [
+const cases: [string, ApiSpec, Pick<Settings, 'timeouts' | 'router' | 'rateLimitIdentifiers'>][] = [
   ['ratelimit-ps', { ...base, rateLimit: { limit: 1, interval: 'ps', fillSeconds: 1 } }, {}],
   ['ratelimit-pm-identifier', { ...base, rateLimit: { limit: 1_000_000_000, interval: 'pm', fillSeconds: 60, identifier: 'ip' } }, {}],
+  ['ratelimit-per-client-address', { ...base, rateLimit: { limit: 10, interval: 'ps', fillSeconds: 1, identifier: 'client-ip' } }, { rateLimitIdentifiers: true }],
+  ['ratelimit-per-client-header-httproute', { ...base, rateLimit: { limit: 10, interval: 'pm', fillSeconds: 60, identifier: 'header:X-Api-Key' } }, { rateLimitIdentifiers: true, router: 'httproute' }],
   ['mcp', { ...base, apiType: 'mcp' }, {}],
   ['mcp-read-timeout-ratelimit', { ...base, apiType: 'mcp', rateLimit: { limit: 50, interval: 'ps', fillSeconds: 1 } }, { timeouts: { readMs: 1500 } }],
 ];
@@ -39,7 +41,7 @@ test('every EnvoyFilter shape the engine writes is valid Envoy configuration', (
   expect(code).toBe(0);
 });
 
-test('the check is not vacuous: a misspelt field, a bad type URL and an empty stat_prefix fail', () => {
+test('the check is not vacuous: a misspelt field, a bad type URL, an empty stat_prefix and a descriptor key no action makes fail', () => {
   const filter = desiredEnvoyFilter(api, { ...base, apiType: 'mcp', rateLimit: { limit: 5, interval: 'ps', fillSeconds: 1 } }, {}, { namespace: 'istio-ingress', workloadLabels: { istio: 'ingressgateway' } });
   const text = JSON.stringify(filter.spec);
   const bad = join(dir, 'bad');
@@ -47,8 +49,11 @@ test('the check is not vacuous: a misspelt field, a bad type URL and an empty st
   writeFileSync(join(bad, 'misspelt.json'), text.replace('"idle_timeout"', '"idle_timeuot"'));
   writeFileSync(join(bad, 'type-url.json'), text.replace('local_ratelimit.v3.LocalRateLimit', 'local_ratelimit.v3.LocalRateLimiter'));
   writeFileSync(join(bad, 'stat-prefix.json'), text.replace(/"stat_prefix":"[^"]*","token_bucket"/, '"stat_prefix":"","token_bucket"'));
+  const perClient = desiredEnvoyFilter(api, { ...base, rateLimit: { limit: 5, interval: 'ps', fillSeconds: 1, identifier: 'ip' } }, { rateLimitIdentifiers: true }, { namespace: 'istio-ingress', workloadLabels: { istio: 'ingressgateway' } });
+  writeFileSync(join(bad, 'descriptor-key.json'), JSON.stringify(perClient.spec).replace('"entries":[{"key":"remote_address"}]', '"entries":[{"key":"remote_adress"}]'));
   const { code, output } = runEnvoyConfigCheck(bad);
   expect(code).not.toBe(0);
+  expect(output).toContain('descriptor key "remote_adress" is produced by no rate_limits action');
   expect(output).toContain('misspelt.json: configPatches[1] HTTP_ROUTE: not a Route: proto');
   expect(output).toContain('unknown field "idle_timeuot"');
   expect(output).toMatch(/type-url\.json: configPatches\[0\] HTTP_FILTER: not an HttpFilter: .*LocalRateLimiter/);

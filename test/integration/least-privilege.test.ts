@@ -84,7 +84,7 @@ async function convergesACanvas(ns: string, scope: string[], gateway: string, le
   let output = '';
   const { NODE_ENV: _jest, ...env } = process.env;
   operator = spawn('kubectl', ['oda-api', 'watch', ...scope, ...jwt, '--gateway', gateway, '--lease-namespace', leaseNamespace, '--health-address', 'none', '--log-format', 'json'], {
-    env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}`, API_CONNECT_TIMEOUT: '5000' },
+    env: { ...env, KUBECONFIG: kubeconfig, PATH: `${join(root, 'bin')}:${process.env.PATH}`, API_CONNECT_TIMEOUT: '5' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   operator.stdout!.on('data', (d) => (output += d));

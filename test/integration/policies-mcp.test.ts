@@ -127,7 +127,7 @@ describe('on a cluster with Istio', () => {
 
   test('diff shows the rule to be written; status NAME names it; it goes with its API (garbage collection)', async () => {
     await createApi(client, ns, 'tools', { apiType: 'mcp' });
-    const env = { API_CONNECT_TIMEOUT: '9000' };
+    const env = { API_CONNECT_TIMEOUT: '9' };
     const preview = await kubectlOdaApi(['diff', '-n', ns, '--gateway', settings.gateway, 'tools'], env);
     expect(preview.code).toBe(1);
     expect(preview.stdout).toContain(`+++ /merged/networking.istio.io.v1.DestinationRule.${ns}.tools`);
@@ -178,12 +178,12 @@ describe('on a cluster with Istio', () => {
   test('the watch mode writes it, puts it back when deleted, and takes a new value after a restart', async () => {
     await createApi(client, ns, 'watched', { apiType: 'mcp' });
     const args = ['--standalone', '-n', ns, '--gateway', settings.gateway, '--health-address', 'none'];
-    operator = startWatch(args, kubeconfigPath(), { API_CONNECT_TIMEOUT: '5000' });
+    operator = startWatch(args, kubeconfigPath(), { API_CONNECT_TIMEOUT: '5' });
     await withLog(operator, waitFor('the rule', () => getRule('watched').catch(() => undefined), 30_000));
     await client.request('DELETE', `${rules(ns)}/watched`);
     await withLog(operator, waitFor('the rule put back', () => getRule('watched').catch(() => undefined), 30_000));
     await operator.stop();
-    operator = startWatch(args, kubeconfigPath(), { API_CONNECT_TIMEOUT: '8000' });
+    operator = startWatch(args, kubeconfigPath(), { API_CONNECT_TIMEOUT: '8' });
     await withLog(operator, waitFor('the new connect timeout', async () => (await timeoutOf('watched').catch(() => undefined)) === '8s', 30_000));
     await editSpec('watched', { apiType: 'openapi' });
     await withLog(operator, waitFor('the rule pruned', () => ruleGone('watched'), 30_000));
@@ -201,7 +201,7 @@ describe('on a cluster with Istio', () => {
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
       { apiGroups: [''], resources: ['events'], verbs: ['create'] },
     ]);
-    const r = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', settings.gateway, '-o', 'json'], { KUBECONFIG: kubeconfig, API_CONNECT_TIMEOUT: '5000' });
+    const r = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', settings.gateway, '-o', 'json'], { KUBECONFIG: kubeconfig, API_CONNECT_TIMEOUT: '5' });
     expect(r.code).toBe(1);
     const items = JSON.parse(r.stdout).items as { name: string; outcome: string; conditions: { type: string; reason: string; message: string }[] }[];
     expect(items.find((i) => i.name === 'plain')).toMatchObject({ outcome: 'created' });
@@ -230,7 +230,7 @@ describe('on a cluster without the DestinationRule CRD', () => {
     await createApi(cp.client, space, 'tools', { apiType: 'mcp' });
 
     const run = (env: Record<string, string>) => kubectlOdaApi(['reconcile', '-n', space, '--gateway', gw.gateway, '-o', 'json'], { KUBECONFIG: cp.kubeconfig, ...env });
-    const r = await run({ API_CONNECT_TIMEOUT: '5000' });
+    const r = await run({ API_CONNECT_TIMEOUT: '5' });
     expect(r.code).toBe(1);
     const items = JSON.parse(r.stdout).items as { name: string; outcome: string; message: string | null; conditions: { type: string; reason: string }[] }[];
     expect(items.find((i) => i.name === 'plain')).toMatchObject({ outcome: 'created' });

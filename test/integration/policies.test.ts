@@ -199,3 +199,20 @@ test('the watch mode puts back a filter deleted by someone else and prunes it wh
   await waitFor('the filter pruned', () => filterGone('watched'), 30_000);
   await waitFor('the finalizer dropped', async () => !(await getApi(client, ns, 'watched')).metadata.finalizers?.includes(POLICY_FINALIZER), 30_000);
 });
+
+test('per-client buckets with --rate-limit-identifiers: the filter keys on the header, and status says so', async () => {
+  await createApi(client, ns, 'keyed', { rateLimit: { enabled: true, limit: '20', interval: 'pm', identifier: 'header:X-Api-Key' } });
+  const r = await kubectlOdaApi(['reconcile', '-n', ns, '--gateway', settings.gateway, '--rate-limit-identifiers', 'keyed']);
+  expect(r.code).toBe(0);
+  const config = (await getFilter('keyed')).spec.configPatches[1].patch.value.typed_per_filter_config as Record<string, Record<string, unknown>>;
+  expect(config[`oda-api.ratelimit.${ns}.keyed`]).toMatchObject({
+    rate_limits: [{ actions: [{ request_headers: { header_name: 'x-api-key', descriptor_key: 'client' } }] }],
+    descriptors: [{ entries: [{ key: 'client' }], token_bucket: { max_tokens: 20, tokens_per_fill: 20, fill_interval: '60s' } }],
+  });
+  const status = await kubectlOdaApi(['status', '-n', ns, '--gateway', settings.gateway, '--rate-limit-identifiers', 'keyed']);
+  expect(status.stdout).toMatch(/policy +rateLimit\.identifier: enforced: a bucket per client, by the x-api-key header/);
+  // Without the setting the next pass takes the per-client buckets away again, and says why.
+  await once(['keyed']);
+  expect(JSON.stringify((await getFilter('keyed')).spec)).not.toContain('descriptors');
+  expect(condition(await getApi(client, ns, 'keyed'), 'PoliciesEnforced')?.message).toContain('needs Envoy 1.35 or newer at the gateway');
+});
