@@ -126,7 +126,7 @@ function envoyFilterGroup(api: ExposedAPI, spec: ApiSpec, view: ClusterView, set
       if (spec.apiType === 'mcp') {
         const idle = mcpIdleTimeout(settings);
         const what = idle === '0s' ? 'no stream idle timeout' : `a stream idle timeout of ${idle} (API_READ_TIMEOUT)`;
-        found.push({ feature: 'apiType mcp', enforced: true, detail: `long-lived streams are not cut: no request timeout on the ${settings.router === 'httproute' ? 'HTTPRoute' : 'VirtualService'} route, ${what} on the route, by ${by}` });
+        found.push({ feature: 'apiType mcp', enforced: true, detail: `long-lived streams are not cut: no request timeout on the ${settings.router === 'httproute' ? "HTTPRoute's rule" : 'VirtualService route'}, ${what} on the route, by ${by}` });
       }
       return found;
     },
