@@ -101,6 +101,15 @@ describe('the httproute router', () => {
     expect(kinds(plan(c, undefined, settings).actions)).toEqual(['HTTPRoute update']);
   });
 
+  it('adopts an HTTPRoute of this API left by an earlier writer (its ownerReference), updating it in place', async () => {
+    const c = cluster();
+    const owner = { apiVersion: 'oda.tmforum.org/v1', kind: 'ExposedAPI', name: PRD, uid: 'api-uid', controller: true };
+    c.put({ apiVersion: 'gateway.networking.k8s.io/v1', kind: HTTP_ROUTE_KIND, metadata: { name: PRD, namespace: NS, uid: 'older', ownerReferences: [owner] }, spec: { parentRefs: [{ name: 'kong', namespace: 'components' }], rules: [] } });
+    expect(kinds(plan(c, undefined, settings).actions)).toEqual(['HTTPRoute update']);
+    await c.converge(PRD, settings);
+    expect(httpRouteOf(c)).toMatchObject({ metadata: { uid: 'older' }, spec: { parentRefs: [parentRef] } });
+  });
+
   it('fails only with a clear reason when the HTTPRoute CRD is not served, or the name is taken', async () => {
     const c = cluster();
     c.capabilities = { ...c.capabilities, httpRouteServed: false };
