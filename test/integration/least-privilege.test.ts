@@ -191,4 +191,7 @@ test('with the httproute router and plain names, the operator routes, attaches p
   await expect(client.get(filter)).rejects.toMatchObject({ status: 404 });
   await expect(client.get(keyPolicy)).rejects.toMatchObject({ status: 404 });
   expect(output).not.toMatch(/forbidden/i);
+  operator.kill('SIGTERM');
+  await new Promise((r) => operator!.once('exit', r));
+  expect(output).toContain('"msg":"stopped"');
 }, 120_000);

@@ -134,8 +134,12 @@ test('switching routers under the running operator, both ways, never leaves the 
     const vsAdded = vs.events.filter((e) => e.type === 'ADDED' && e.name === 'sw').at(-1)!;
     const hrDeleted = hr.events.find((e) => e.type === 'DELETED' && e.name === 'sw')!;
     expect(hrDeleted.rv).toBeGreaterThan(vsAdded.rv);
-    const back = await getApi(client, ns, 'sw');
-    expect(condition(back, 'Routed')).toMatchObject({ status: 'True', message: expect.stringContaining(`VirtualService ${ns}/sw routes`) });
+    // The status is written after the HTTPRoute's deletion, in the same pass.
+    const back = await waitFor('the API routed by its VirtualService again', async () => {
+      const api = await getApi(client, ns, 'sw');
+      return condition(api, 'Routed')?.message.startsWith(`VirtualService ${ns}/sw routes`) ? api : undefined;
+    }, 30_000);
+    expect(condition(back, 'Routed')?.status).toBe('True');
     expect(back.status?.apiStatus?.uid).toBe((await client.get<KubeObject>(`${virtualServices(ns)}/sw`)).metadata.uid);
   } finally {
     vs.stop();
