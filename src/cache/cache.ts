@@ -28,6 +28,16 @@ import { OPTIONAL, selectorOf, type Watch, watches, watchKey } from './watched.j
  */
 export const DEFAULT_SILENCE_LIMIT_MS = 90_000;
 
+/** The capability that says a kind may not be read (the engine then writes none of it, or routes unverified). */
+const UNREADABLE_FLAG: Partial<Record<StoreName, 'gatewayUnverified' | 'envoyFiltersUnreadable' | 'securityPoliciesUnreadable' | 'destinationRulesUnreadable' | 'httpRoutesUnreadable'>> = {
+  gateways: 'gatewayUnverified',
+  envoyFilters: 'envoyFiltersUnreadable',
+  requestAuthentications: 'securityPoliciesUnreadable',
+  authorizationPolicies: 'securityPoliciesUnreadable',
+  destinationRules: 'destinationRulesUnreadable',
+  httpRoutes: 'httpRoutesUnreadable',
+};
+
 /** An object changed in one of the stores. */
 export interface CacheEvent {
   store: StoreName;
@@ -195,11 +205,8 @@ export class ClusterCache {
       stopped();
       await informer.stop();
       slice.replace([]);
-      if (watch.store === 'gateways') this.view.capabilities.gatewayUnverified = undefined;
-      if (watch.store === 'envoyFilters') this.view.capabilities.envoyFiltersUnreadable = undefined;
-      if (watch.store === 'requestAuthentications' || watch.store === 'authorizationPolicies') this.view.capabilities.securityPoliciesUnreadable = undefined;
-      if (watch.store === 'destinationRules') this.view.capabilities.destinationRulesUnreadable = undefined;
-      if (watch.store === 'httpRoutes') this.view.capabilities.httpRoutesUnreadable = undefined;
+      const flag = UNREADABLE_FLAG[watch.store];
+      if (flag) this.view.capabilities[flag] = undefined;
     }
     const started = [...wanted].filter(([key]) => !this.running.has(key)).map(([key, w]) => this.watch(key, w));
     if (crdsChanged) {
@@ -295,33 +302,14 @@ export class ClusterCache {
       optional: OPTIONAL.has(name),
       onRestart: (reason, error) => this.restarted(resource.plural, reason, error, where),
       onForbidden: (message) => {
-        if (name === 'gateways') {
-          this.o.log.warn(`cannot read Istio Gateways: routing to gateway ${this.ctx.settings.gateway} without verifying it`, { error: message });
-          this.gatewayReadable(false);
-        } else if (name === 'envoyFilters') {
-          this.o.log.warn('cannot read EnvoyFilters: rate limits and MCP stream timeouts are not enforced; the APIs that ask for them fail', { error: message });
-          this.envoyFiltersReadable(false);
-        } else if (name === 'httpRoutes' || name === 'gatewayApiGateways') {
-          const fails = this.ctx.settings.router === 'httproute' ? 'the APIs fail until it is granted' : 'HTTPRoutes a router switch left are not pruned';
-          this.o.log.warn(`cannot read ${resource.plural}.${resource.group}: ${fails}`, { error: message });
-          if (name === 'httpRoutes') this.httpRoutesReadable(false);
-        } else if (name === 'requestAuthentications' || name === 'authorizationPolicies') {
-          this.o.log.warn(`cannot read ${resource.plural}: API key verification is not enforced; the APIs that ask for it fail`, { error: message });
-          this.securityPoliciesReadable(false);
-        } else if (name === 'destinationRules') {
-          this.o.log.warn(`cannot read ${where}: MCP connect timeouts are not enforced; the MCP APIs that ask for one fail`, { error: message });
-          this.destinationRulesReadable(false);
-        } else {
-          this.o.log.error(`forbidden: cannot list and watch ${where}; retrying quietly until the permission is granted`, { error: message });
-        }
+        const warning = this.withoutIt(name, where);
+        if (warning === undefined) this.o.log.error(`forbidden: cannot list and watch ${where}; retrying quietly until the permission is granted`, { error: message });
+        else this.o.log.warn(warning, { error: message });
+        this.updateReadable(name);
       },
       onPermitted: () => {
         this.o.log.info(`permission granted: watching ${where}`);
-        if (name === 'gateways') this.gatewayReadable(true);
-        if (name === 'envoyFilters') this.envoyFiltersReadable(true);
-        if (name === 'httpRoutes') this.httpRoutesReadable(true);
-        if (name === 'requestAuthentications' || name === 'authorizationPolicies') this.securityPoliciesReadable(this.securityReadable());
-        if (name === 'destinationRules') this.destinationRulesReadable(this.readableEverywhere('destinationRules'));
+        this.updateReadable(name);
       },
     });
     informer.on((type, object, previous) => {
@@ -354,39 +342,38 @@ export class ClusterCache {
     this.o.onWatchRestart?.(resource);
     this.o.log.warn('watch restarted', { resource: where, reason, error });
   }
-  private gatewayReadable(readable: boolean): void {
-    this.view.capabilities.gatewayUnverified = readable ? undefined : true;
+  /** The warning for an optional kind that may not be read, saying what that costs; undefined for the required kinds. */
+  private withoutIt(store: StoreName, where: string): string | undefined {
+    switch (store) {
+      case 'gateways':
+        return `cannot read Istio Gateways: routing to gateway ${this.ctx.settings.gateway} without verifying it`;
+      case 'envoyFilters':
+        return 'cannot read EnvoyFilters: rate limits and MCP stream timeouts are not enforced; the APIs that ask for them fail';
+      case 'requestAuthentications':
+      case 'authorizationPolicies':
+        return `cannot read ${where}: API key verification is not enforced; the APIs that ask for it fail`;
+      case 'destinationRules':
+        return `cannot read ${where}: MCP connect timeouts are not enforced; the MCP APIs that ask for one fail`;
+      case 'httpRoutes':
+      case 'gatewayApiGateways': {
+        const fails = this.ctx.settings.router === 'httproute' ? 'the APIs fail until it is granted' : 'HTTPRoutes a router switch left are not pruned';
+        return `cannot read Gateway API ${where}: ${fails}`;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Sets the capability flag of a kind the engine must not rely on when unreadable: unreadable while
+   * any of its watches (every namespace's, both security kinds) is forbidden.
+   */
+  private updateReadable(store: StoreName): void {
+    const flag = UNREADABLE_FLAG[store];
+    if (!flag) return;
+    const forbidden = [...this.running.values()].some((r) => UNREADABLE_FLAG[r.watch.store] === flag && r.informer.forbidden() !== undefined);
+    this.view.capabilities[flag] = forbidden ? true : undefined;
     this.capabilitiesChanged();
-  }
-
-  private envoyFiltersReadable(readable: boolean): void {
-    this.view.capabilities.envoyFiltersUnreadable = readable ? undefined : true;
-    this.capabilitiesChanged();
-  }
-
-  private httpRoutesReadable(readable: boolean): void {
-    this.view.capabilities.httpRoutesUnreadable = readable ? undefined : true;
-    this.capabilitiesChanged();
-  }
-
-  private securityPoliciesReadable(readable: boolean): void {
-    this.view.capabilities.securityPoliciesUnreadable = readable ? undefined : true;
-    this.capabilitiesChanged();
-  }
-
-  /** Watched per namespace: readable once no namespace's watch is forbidden any more. */
-  private destinationRulesReadable(readable: boolean): void {
-    this.view.capabilities.destinationRulesUnreadable = readable ? undefined : true;
-    this.capabilitiesChanged();
-  }
-
-  private readableEverywhere(store: StoreName): boolean {
-    return ![...this.running.values()].some((r) => r.watch.store === store && r.informer.forbidden() !== undefined);
-  }
-
-  /** Both security kinds readable now (one permitted while the other is still forbidden is not enough). */
-  private securityReadable(): boolean {
-    return ![...this.running.values()].some((r) => (r.watch.store === 'requestAuthentications' || r.watch.store === 'authorizationPolicies') && r.informer.forbidden() !== undefined);
   }
 
   private capabilitiesChanged(): void {
