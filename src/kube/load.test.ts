@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../reconcile/types.js';
 import { CAPABILITIES, SETTINGS, service } from '../test-support/objects.js';
 import { KubeClient } from './client.js';
-import { loadStores } from './load.js';
+import { loadStores, unverified } from './load.js';
 import { StoreView } from './view.js';
 
 /** Answers each LIST from a table, after the delay its entry gives; anything else is an empty list. */
@@ -37,5 +37,17 @@ describe('loadStores', () => {
     const { stores } = await loadStores(client, CAPABILITIES, SETTINGS, scope);
     expect(stores.services.list().map((s) => `${s.metadata.namespace}/${s.metadata.name}`).sort()).toEqual(['components/impl', 'istio-ingress/ingressgateway']);
     expect(new StoreView(stores, CAPABILITIES, SETTINGS).gatewayService()?.metadata.name).toBe('ingressgateway');
+  });
+});
+
+describe('unverified', () => {
+  const forbidden = (key: string) => new Map([[key, `cannot list ${key.split('.')[0]}: forbidden`]]);
+
+  it('says what a kind that could not be read leaves unchecked, for the router in use', () => {
+    expect(unverified(forbidden('gateways.networking.istio.io'), SETTINGS)).toEqual([expect.stringMatching(/^cannot read Istio Gateways, so gateway .* could not be verified/)]);
+    expect(unverified(forbidden('httproutes.gateway.networking.k8s.io'), SETTINGS)).toEqual([expect.stringMatching(/^cannot read HTTPRoutes, so any an earlier --router httproute left are not pruned/)]);
+    // Under the httproute router the APIs themselves fail, saying so; no second line.
+    expect(unverified(forbidden('httproutes.gateway.networking.k8s.io'), { ...SETTINGS, router: 'httproute' })).toEqual([]);
+    expect(unverified(forbidden('gateways.gateway.networking.k8s.io'), { ...SETTINGS, router: 'httproute' })).toEqual([expect.stringMatching(/^cannot read Gateway API Gateways, so the address of gateway .* is unknown/)]);
   });
 });

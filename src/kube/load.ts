@@ -160,9 +160,12 @@ const ISTIO_GATEWAYS = 'gateways.networking.istio.io';
 export function unverified(unreadable: Unreadable, settings: Settings): string[] {
   const gateways = unreadable.get(ISTIO_GATEWAYS);
   const gatewayApi = unreadable.get(resourceKey(GATEWAY_API_GATEWAY));
+  const httpRoutes = unreadable.get(resourceKey(HTTP_ROUTE));
   return [
     ...(gateways && settings.router !== 'httproute' ? [`cannot read Istio Gateways, so gateway ${settings.gateway} could not be verified (${gateways})`] : []),
     ...(gatewayApi ? [`cannot read Gateway API Gateways, so the address of gateway ${settings.gateway} is unknown (${gatewayApi})`] : []),
+    // Under the httproute router the APIs fail instead, saying so.
+    ...(httpRoutes && settings.router !== 'httproute' ? [`cannot read HTTPRoutes, so any an earlier --router httproute left are not pruned (${httpRoutes})`] : []),
   ];
 }
 
